@@ -1,0 +1,33 @@
+// Builds the extension, the CLI and the SQLite worker (and, later, one bundle per webview panel).
+// Type-checking is apart (`npm run typecheck`): esbuild only strips types.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, chmodSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const dev = process.argv.includes('--dev');
+const common = {
+  bundle: true, minify: !dev, sourcemap: dev ? 'linked' : false, logLevel: 'info', legalComments: 'none',
+  platform: 'node', target: 'node20', format: 'cjs',
+};
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/core/mlflow/sqlite/sqliteWorker.ts'], outfile: 'dist/sqliteWorker.js' },
+];
+
+// WASM binaries ship next to the bundles; core/wasm/locateWasm.ts looks there first.
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+copyFileSync(path.join(path.dirname(require.resolve('@journeyapps/wa-sqlite/package.json')), 'dist/wa-sqlite.wasm'), 'dist/wa-sqlite.wasm');
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync('dist/cli.js', 0o755);
+  const kb = (f) => (statSync(f).size / 1024).toFixed(0) + ' KB';
+  console.log(`extension ${kb('dist/extension.js')}, cli ${kb('dist/cli.js')}, worker ${kb('dist/sqliteWorker.js')}`);
+}
