@@ -1,0 +1,296 @@
+import path from 'node:path';
+import { RunIndex } from '../index/runIndex';
+import { MlflowFileStoreReader } from '../mlflow/fileStore/fileStoreReader';
+import { MlflowSqliteReader } from '../mlflow/sqlite/sqliteReader';
+import { Emitter } from '../util/emitter';
+import { SerialQueue } from '../util/serialQueue';
+import { snapshotToDelta } from './snapshotToDelta';
+import type { Experiment, MetricPoint, Run, StoreDelta, StoreProblem, StoreRef } from './types';
+
+export interface CatalogLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface CatalogOptions {
+  /** Persisted index; absent: in memory only. */
+  indexFile?: string;
+  sqliteWorkerPath?: string;
+  log: CatalogLog;
+  /** How often mlflow.db files are checked for new commits (a cheap read of the change counter). */
+  sqlitePollMs?: number;
+}
+
+type Reader = MlflowFileStoreReader | MlflowSqliteReader;
+
+interface StoreEntry {
+  ref: StoreRef;
+  reader: Reader;
+  queue: SerialQueue;
+  problems: StoreProblem[];
+  /** In memory for the views: the index is for persistence and history, not for every repaint. */
+  runs: Map<string, Run>;
+  experiments: Map<string, Experiment>;
+  /** Set when the store could not be read at all. */
+  failure?: StoreProblem;
+  changeToken?: string;
+}
+
+/**
+ * Every run the workspace's stores hold, kept current: shown from the persisted index at once, reconciled with
+ * the stores, then updated from file changes (file stores) and change-counter polling (mlflow.db).
+ * One queue per store so a sync and a live update never interleave.
+ */
+export class RunCatalog {
+  private readonly changed = new Emitter<{ storeUris: string[] }>();
+  readonly onDidChange = this.changed.event;
+  private readonly stores = new Map<string, StoreEntry>();
+  private indexPromise?: Promise<RunIndex>;
+  private saveTimer?: NodeJS.Timeout;
+  private pollTimer?: NodeJS.Timeout;
+  private disposed = false;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly opts: CatalogOptions) {}
+
+  /** Opens the index lazily: sql.js must never load on the activation path. */
+  private index(): Promise<RunIndex> {
+    this.indexPromise ??= (async () => {
+      const t0 = performance.now();
+      const { index, note } = await RunIndex.open({ file: this.opts.indexFile });
+      if (note) this.opts.log.warn(`Run index: ${note}`);
+      this.opts.log.info(`Run index opened in ${ms(t0)}`);
+      return index;
+    })();
+    return this.indexPromise;
+  }
+
+  /** Makes the catalog follow exactly these stores: new ones are read, gone ones dropped. */
+  async setStores(refs: readonly StoreRef[]): Promise<void> {
+    const index = await this.index();
+    const wanted = new Map(refs.map((r) => [r.uri, r]));
+    for (const [uri, entry] of this.stores) {
+      if (wanted.has(uri)) continue;
+      this.stores.delete(uri);
+      void entry.reader.close();
+      index.removeStore(uri);
+    }
+    for (const uri of index.stores()) if (!wanted.has(uri)) index.removeStore(uri);
+    const added: StoreEntry[] = [];
+    for (const ref of refs) {
+      if (this.stores.has(ref.uri)) continue;
+      const indexed = index.runs({ storeUri: ref.uri, includeDeleted: true });
+      const entry: StoreEntry = {
+        ref, reader: this.openReader(ref, index, indexed), queue: new SerialQueue(), problems: [],
+        runs: new Map(indexed.map((r) => [r.runId, r])),
+        experiments: new Map(index.experiments(ref.uri).map((e) => [e.experimentId, e])),
+      };
+      this.stores.set(ref.uri, entry);
+      added.push(entry);
+    }
+    this.fire([...wanted.keys()]);
+    await Promise.all(added.map((e) => this.sync(e)));
+    this.ensurePolling();
+  }
+
+  /** Re-reads every store (what "Refresh" does); only changed files are read again. */
+  async refresh(): Promise<void> {
+    await Promise.all([...this.stores.values()].map((e) => this.sync(e)));
+  }
+
+  /** Paths a file watcher saw change. Each store re-reads only those paths. */
+  async filesChanged(paths: readonly string[]): Promise<void> {
+    const work: Promise<void>[] = [];
+    for (const entry of this.stores.values()) {
+      const mine = paths.filter((p) => isInside(p, entry.ref));
+      if (mine.length === 0) continue;
+      if (entry.reader instanceof MlflowFileStoreReader) work.push(this.applyFileChanges(entry, mine));
+      else work.push(this.pollSqlite(entry));
+    }
+    await Promise.all(work);
+  }
+
+  storeRefs(): StoreRef[] {
+    return [...this.stores.values()].map((e) => e.ref);
+  }
+
+  experiments(storeUri: string): Experiment[] {
+    return [...(this.stores.get(storeUri)?.experiments.values() ?? [])];
+  }
+
+  /** Runs of one store (and experiment), deleted ones included: views decide what to show. */
+  runs(storeUri: string, experimentId?: string): Run[] {
+    const all = [...(this.stores.get(storeUri)?.runs.values() ?? [])];
+    return experimentId === undefined ? all : all.filter((r) => r.experimentId === experimentId);
+  }
+
+  allRuns(): Run[] {
+    return [...this.stores.values()].flatMap((e) => [...e.runs.values()]);
+  }
+
+  findRun(runId: string): Run | undefined {
+    for (const e of this.stores.values()) {
+      const run = e.runs.get(runId);
+      if (run) return run;
+    }
+    return undefined;
+  }
+
+  /** Problems of every store: unusable stores first, then per-file warnings. */
+  problems(): StoreProblem[] {
+    const out: StoreProblem[] = [];
+    for (const e of this.stores.values()) if (e.failure) out.push(e.failure);
+    for (const e of this.stores.values()) out.push(...e.problems);
+    return out;
+  }
+
+  async metricHistory(storeUri: string, runId: string, key: string, signal?: AbortSignal): Promise<MetricPoint[]> {
+    const entry = this.stores.get(storeUri);
+    if (entry?.reader instanceof MlflowSqliteReader) return entry.reader.metricHistory(runId, key, signal);
+    const series = (await this.index()).metricHistory(storeUri, runId, key);
+    if (series) {
+      const points: MetricPoint[] = [];
+      for (let i = 0; i < series.steps.length; i++) points.push({ step: series.steps[i], timestamp: series.timestamps[i], value: series.values[i] });
+      return points;
+    }
+    return entry ? entry.reader.metricHistory(runId, key, signal) : [];
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.abort.abort();
+    clearInterval(this.pollTimer);
+    clearTimeout(this.saveTimer);
+    await Promise.all([...this.stores.values()].map((e) => e.reader.close().catch(() => undefined)));
+    if (this.indexPromise) {
+      const index = await this.indexPromise.catch(() => undefined);
+      await index?.save().catch((e: unknown) => this.opts.log.warn(`Run index not saved: ${String(e)}`));
+      index?.close();
+    }
+    this.changed.dispose();
+  }
+
+  private openReader(ref: StoreRef, index: RunIndex, indexed: Run[]): Reader {
+    if (ref.kind === 'mlflow-sqlite') return new MlflowSqliteReader(ref, { workerPath: this.opts.sqliteWorkerPath });
+    const reader = new MlflowFileStoreReader(ref);
+    const state = index.readerState(ref.uri);
+    if (state !== undefined) reader.importState(state, indexed);
+    return reader;
+  }
+
+  private sync(entry: StoreEntry): Promise<void> {
+    return entry.queue.run(async () => {
+      if (this.disposed) return;
+      const t0 = performance.now();
+      const index = await this.index();
+      try {
+        let delta: StoreDelta;
+        if (entry.reader instanceof MlflowFileStoreReader) {
+          delta = await entry.reader.sync(this.abort.signal);
+        } else {
+          entry.changeToken = entry.reader.changeToken();
+          const snapshot = await entry.reader.readAll(this.abort.signal);
+          delta = snapshotToDelta(snapshot, [...entry.runs.values()], [...entry.experiments.values()]);
+        }
+        this.apply(entry, index, delta, true);
+        entry.failure = undefined;
+        this.opts.log.info(`Read ${describe(entry.ref)}: ${entry.runs.size} runs, ${delta.runs.length} new or changed, in ${ms(t0)}`);
+      } catch (e) {
+        if (this.abort.signal.aborted) return;
+        entry.failure = { severity: 'error', file: entry.ref.path, message: errorMessage(e) };
+        this.opts.log.error(`Could not read ${describe(entry.ref)}: ${errorMessage(e)}`);
+      }
+      this.fire([entry.ref.uri]);
+    });
+  }
+
+  private applyFileChanges(entry: StoreEntry, paths: string[]): Promise<void> {
+    const reader = entry.reader as MlflowFileStoreReader;
+    return entry.queue.run(async () => {
+      if (this.disposed) return;
+      const index = await this.index();
+      try {
+        const delta = await reader.applyChanges(paths, this.abort.signal);
+        if (delta.runs.length + delta.removedRunIds.length + delta.experiments.length + delta.removedExperimentIds.length + delta.appends.length === 0 && delta.problems.length === 0) return;
+        this.apply(entry, index, delta, false);
+      } catch (e) {
+        if (this.abort.signal.aborted) return;
+        this.opts.log.warn(`Live update of ${describe(entry.ref)} failed (${errorMessage(e)}); re-reading the store.`);
+        void this.sync(entry);
+        return;
+      }
+      this.fire([entry.ref.uri]);
+    });
+  }
+
+  private apply(entry: StoreEntry, index: RunIndex, delta: StoreDelta, fullSync: boolean): void {
+    index.applyDelta(delta);
+    for (const id of delta.removedRunIds) entry.runs.delete(id);
+    for (const run of delta.runs) entry.runs.set(run.runId, run);
+    for (const id of delta.removedExperimentIds) entry.experiments.delete(id);
+    for (const exp of delta.experiments) entry.experiments.set(exp.experimentId, exp);
+    if (entry.reader instanceof MlflowFileStoreReader) index.setReaderState(entry.ref.uri, entry.reader.exportState());
+    const fresh = delta.problems.filter((p) => !entry.problems.some((q) => q.file === p.file && q.line === p.line && q.message === p.message));
+    for (const p of fresh) this.opts.log.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+    entry.problems = fullSync ? delta.problems : mergeProblems(entry.problems, delta);
+    this.saveSoon();
+  }
+
+  private pollSqlite(entry: StoreEntry): Promise<void> {
+    if (!(entry.reader instanceof MlflowSqliteReader)) return Promise.resolve();
+    let token: string;
+    try {
+      token = entry.reader.changeToken();
+    } catch {
+      token = 'unreadable';
+    }
+    if (token === entry.changeToken) return Promise.resolve();
+    return this.sync(entry);
+  }
+
+  private ensurePolling(): void {
+    if (this.pollTimer || this.disposed) return;
+    this.pollTimer = setInterval(() => {
+      for (const entry of this.stores.values()) if (entry.reader instanceof MlflowSqliteReader && entry.queue.idle) void this.pollSqlite(entry);
+    }, this.opts.sqlitePollMs ?? 500);
+    this.pollTimer.unref?.();
+  }
+
+  private saveSoon(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      void this.index().then((i) => i.save()).catch((e: unknown) => this.opts.log.warn(`Run index not saved: ${errorMessage(e)}`));
+    }, 2000);
+    this.saveTimer.unref?.();
+  }
+
+  private fire(storeUris: string[]): void {
+    if (!this.disposed) this.changed.fire({ storeUris });
+  }
+}
+
+/** Live updates report problems for the files they re-read: those files' old problems are replaced. */
+function mergeProblems(old: StoreProblem[], delta: StoreDelta): StoreProblem[] {
+  const reread = new Set(delta.problems.map((p) => p.file));
+  const changedRuns = new Set(delta.runs.map((r) => r.metaPath && path.dirname(r.metaPath)).filter(Boolean) as string[]);
+  const kept = old.filter((p) => !reread.has(p.file) && ![...changedRuns].some((dir) => p.file.startsWith(dir + path.sep)));
+  return [...kept, ...delta.problems];
+}
+
+function isInside(file: string, ref: StoreRef): boolean {
+  if (ref.kind === 'mlflow-sqlite') return file === ref.path || file.startsWith(ref.path + '-');
+  return file === ref.path || file.startsWith(ref.path + path.sep);
+}
+
+function describe(ref: StoreRef): string {
+  return ref.kind === 'mlflow-sqlite' ? `mlflow.db ${ref.path}` : `file store ${ref.path}`;
+}
+
+function ms(t0: number): string {
+  return `${Math.round(performance.now() - t0)} ms`;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { metricKeysOf, resolveKeyMetric } from '../../../src/core/runs/keyMetric';
+import { snapshotToDelta } from '../../../src/core/runs/snapshotToDelta';
+import { SerialQueue } from '../../../src/core/util/serialQueue';
+import { makeRun, TEST_STORE } from './makeRun';
+
+const m = (value: number) => ({ value, step: 0, timestamp: 0 });
+
+describe('key metric', () => {
+  const runs = [makeRun('a', { metrics: { loss: m(1), zeta: m(2) } }), makeRun('b', { metrics: { accuracy: m(0.9) } })];
+  it('lists every metric key once, sorted', () => {
+    assert.deepEqual(metricKeysOf(runs), ['accuracy', 'loss', 'zeta']);
+  });
+  it('prefers the user choice, then a well-known metric, then the first key', () => {
+    assert.equal(resolveKeyMetric(runs, 'zeta'), 'zeta');
+    assert.equal(resolveKeyMetric(runs, 'gone'), 'accuracy');
+    assert.equal(resolveKeyMetric([makeRun('c', { metrics: { b: m(1), a: m(1) } })], undefined), 'a');
+    assert.equal(resolveKeyMetric([makeRun('d')], undefined), undefined);
+  });
+});
+
+describe('snapshotToDelta', () => {
+  it('reports changed and vanished runs only', () => {
+    const same = makeRun('same');
+    const before = [same, makeRun('changed'), makeRun('vanished')];
+    const delta = snapshotToDelta({ store: TEST_STORE, experiments: [], runs: [same, makeRun('changed', { status: 'FAILED' }), makeRun('new')], problems: [] }, before, []);
+    assert.deepEqual(delta.runs.map((r) => r.runId), ['changed', 'new']);
+    assert.deepEqual(delta.removedRunIds, ['vanished']);
+  });
+});
+
+describe('SerialQueue', () => {
+  it('runs jobs one at a time, in order, and survives a failing job', async () => {
+    const q = new SerialQueue();
+    const log: string[] = [];
+    const job = (name: string, ms: number, fail = false) => () => new Promise<void>((res, rej) => {
+      log.push(`start ${name}`);
+      setTimeout(() => { log.push(`end ${name}`); fail ? rej(new Error(name)) : res(); }, ms);
+    });
+    const a = q.run(job('a', 20));
+    const b = q.run(job('b', 1, true));
+    const c = q.run(job('c', 1));
+    assert.equal(q.idle, false);
+    await a; await assert.rejects(b, /b/); await c;
+    assert.deepEqual(log, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    assert.equal(q.idle, true);
+  });
+});
