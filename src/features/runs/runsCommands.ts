@@ -29,7 +29,14 @@ export function registerRunsCommands(d: RunsCommandDeps): vscode.Disposable {
     register('mlops.refreshRuns', () =>
       vscode.window.withProgress({ location: { viewId: 'mlops.runs' }, title: 'Reading runs' }, () => d.refresh())),
 
-    register('mlops.filterRuns', async () => {
+    // A string argument (from a keybinding or a test) applies that filter without asking.
+    register('mlops.filterRuns', async (given?: unknown) => {
+      if (typeof given === 'string') {
+        const problem = validateRunQuery(given, d.viewState.orderBy)?.filter;
+        if (problem) throw new Error(`Bad run filter: ${problem}`);
+        await d.viewState.setFilter(given);
+        return;
+      }
       const text = await vscode.window.showInputBox({
         title: 'Filter Runs (MLflow search syntax)',
         value: d.viewState.filter,

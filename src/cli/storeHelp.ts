@@ -1,0 +1,9 @@
+/** Help lines for the options every command shares. */
+export const STORE_OPTIONS_HELP = `Where to read:
+  --tracking-uri URI   One store: a path to an mlruns folder or mlflow.db, file:///abs/mlruns,
+                       sqlite:///relative/mlflow.db or sqlite:////abs/mlflow.db.
+  --workspace DIR      Search DIR for mlruns folders and mlflow.db files.
+                       Without either: $MLFLOW_TRACKING_URI if set, else the current directory.
+Output:
+  --json               Print a JSON array instead of a table.
+  -h, --help           Show this help.`;

@@ -1,0 +1,25 @@
+import type { MetricPoint, StoreRef, StoreSnapshot } from '../../runs/types';
+
+// Messages between MlflowSqliteReader (main thread) and sqliteWorker (worker thread).
+
+export interface WorkerInit {
+  /** The wa-sqlite.wasm file to load. */
+  wasmPath: string;
+}
+
+export type WorkerRequest =
+  | { id: number; type: 'readAll'; ref: StoreRef; busyTimeoutMs?: number }
+  | { id: number; type: 'metricHistory'; path: string; runId: string; key: string; busyTimeoutMs?: number }
+  | { id: number; type: 'cancel' };
+
+/** `store`: the db is unusable (StoreError, with the file); `internal`: a bug or an unexpected failure. */
+export interface WorkerFailure {
+  kind: 'store' | 'cancelled' | 'internal';
+  message: string;
+  file?: string;
+}
+
+export type WorkerResponse =
+  | { id: number; ok: true; type: 'readAll'; snapshot: StoreSnapshot }
+  | { id: number; ok: true; type: 'metricHistory'; points: MetricPoint[] }
+  | { id: number; ok: false; error: WorkerFailure };

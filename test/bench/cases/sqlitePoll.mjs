@@ -1,0 +1,37 @@
+// Our reader following an mlflow.db as the extension does: check the change token every --pollMs, read the run
+// list when it moved. Runs for --seconds while a writer commits, so the writer's latencies can be compared.
+//   node sqlitePoll.mjs --build out-bench-build --db /abs/mlflow.db --seconds 12 --pollMs 500
+import { setTimeout as sleep } from 'node:timers/promises';
+import { compiled, median, options, printResult } from '../lib/measure.mjs';
+
+const opts = options();
+const { MlflowSqliteReader } = compiled(opts.build, 'src/core/mlflow/sqlite/sqliteReader.ts');
+const ref = { kind: 'mlflow-sqlite', uri: `sqlite:///${opts.db}`, path: opts.db };
+const pollMs = Number(opts.pollMs ?? 500);
+const end = performance.now() + Number(opts.seconds ?? 10) * 1000;
+const reader = new MlflowSqliteReader(ref);
+const readMs = [];
+let token;
+let errors = 0;
+let lastError;
+let lastRuns = 0;
+try {
+  while (performance.now() < end) {
+    const next = reader.changeToken();
+    if (next !== token) {
+      token = next;
+      const t0 = performance.now();
+      try {
+        lastRuns = (await reader.readAll()).runs.length;
+        readMs.push(performance.now() - t0);
+      } catch (e) {
+        errors++;
+        lastError = String(e);
+      }
+    }
+    await sleep(pollMs);
+  }
+} finally {
+  await reader.close();
+}
+printResult({ reads: readMs.length, medianReadMs: median(readMs), maxReadMs: Math.max(...readMs), runs: lastRuns, errors, lastError });

@@ -1,0 +1,124 @@
+// Runs inside a real VS Code extension host on a copy of demo/ (see test/vscode/runExtensionHostTests.js).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { MlopsTestApi } from '../../../src/extension';
+import type { RunsElement } from '../../../src/features/runs/runsTreeItems';
+
+const EXTENSION_ID = 'mlops-workbench.mlops-workbench';
+
+async function api(): Promise<MlopsTestApi> {
+  const ext = vscode.extensions.getExtension<MlopsTestApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  const exports = await ext.activate();
+  await exports.whenReady();
+  return exports;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+type Tree = MlopsTestApi['runsTree'];
+const children = (tree: Tree, el?: RunsElement) => tree.getChildren(el) as RunsElement[];
+const label = (tree: Tree, el: RunsElement) => String(tree.getTreeItem(el).label);
+function allRuns(tree: Tree): Extract<RunsElement, { kind: 'run' }>[] {
+  const out: Extract<RunsElement, { kind: 'run' }>[] = [];
+  const walk = (els: RunsElement[]) => {
+    for (const el of els) {
+      if (el.kind === 'run') out.push(el);
+      if (el.kind !== 'problems') walk(children(tree, el));
+    }
+  };
+  walk(children(tree));
+  return out;
+}
+
+suite('Runs view', () => {
+  test('lists the demo experiments and their runs, newest first', async () => {
+    const { runsTree } = await api();
+    const experiments = children(runsTree).filter((e) => e.kind === 'experiment');
+    assert.ok(experiments.length >= 1, 'at least one experiment');
+    const runs = children(runsTree, experiments[0]).filter((e) => e.kind === 'run');
+    assert.ok(runs.length >= 2, `runs under ${label(runsTree, experiments[0])}`);
+    const starts = runs.map((r) => (r.kind === 'run' ? r.node.run.startTime ?? 0 : 0));
+    assert.deepEqual(starts, [...starts].sort((a, b) => b - a), 'newest first');
+  });
+
+  test('nests child runs under their parent run', async () => {
+    const { runsTree } = await api();
+    const runs = allRuns(runsTree);
+    const child = runs.find((r) => r.node.run.parentRunId);
+    assert.ok(child, 'the demo has a nested run');
+    const parent = runs.find((r) => r.node.run.runId === child.node.run.parentRunId);
+    assert.ok(parent, 'its parent is shown');
+    assert.ok(parent.node.children.some((c) => c.run.runId === child.node.run.runId));
+    assert.equal(runsTree.getTreeItem(parent).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+  });
+
+  test('shows the key metric in the description, a status icon and a Markdown tooltip', async () => {
+    const { runsTree } = await api();
+    const withMetric = allRuns(runsTree).find((r) => r.keyMetric && r.node.run.metrics[r.keyMetric]);
+    assert.ok(withMetric, 'a run with the key metric');
+    const item = runsTree.getTreeItem(withMetric);
+    assert.match(String(item.description), new RegExp(`^${withMetric.keyMetric} `));
+    assert.ok(item.iconPath instanceof vscode.ThemeIcon);
+    assert.ok(item.tooltip instanceof vscode.MarkdownString);
+    assert.equal(item.tooltip.isTrusted, false);
+    assert.match(item.tooltip.value, /Run ID:/);
+    const running = allRuns(runsTree).find((r) => r.node.run.status === 'RUNNING');
+    if (running) assert.equal((runsTree.getTreeItem(running).iconPath as vscode.ThemeIcon).id, 'sync~spin');
+  });
+
+  test('filters with MLflow search syntax and clears the filter', async () => {
+    const { runsTree } = await api();
+    const before = allRuns(runsTree);
+    const failed = before.filter((r) => r.node.run.status === 'FAILED');
+    await vscode.commands.executeCommand('mlops.filterRuns', "attributes.status = 'FAILED'");
+    const after = await until('the filter applies', () => {
+      const now = allRuns(runsTree);
+      return now.length === failed.length && now;
+    });
+    assert.ok(after.every((r) => r.node.run.status === 'FAILED'));
+    assert.ok(after.length < before.length);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mlops.filterRuns', 'metrics.acc >')), /column/);
+    await vscode.commands.executeCommand('mlops.clearRunFilter');
+    await until('the filter clears', () => allRuns(runsTree).length === before.length);
+  });
+
+  test('copies a run id', async () => {
+    const { runsTree } = await api();
+    const run = allRuns(runsTree)[0];
+    await vscode.commands.executeCommand('mlops.copyRunId', run);
+    assert.equal(await vscode.env.clipboard.readText(), run.node.run.runId);
+  });
+
+  test("opens a run's meta.yaml", async () => {
+    const { runsTree } = await api();
+    const run = allRuns(runsTree).find((r) => r.node.run.metaPath);
+    assert.ok(run);
+    await vscode.commands.executeCommand('mlops.openRunMeta', run);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, run.node.run.metaPath);
+  });
+
+  test('updates a metric live when a line is appended to its file', async () => {
+    const { runsTree } = await api();
+    const target = allRuns(runsTree).find((r) => r.keyMetric && r.node.run.metrics[r.keyMetric] && r.node.run.metaPath);
+    assert.ok(target?.keyMetric && target.node.run.metaPath);
+    const key = target.keyMetric;
+    const file = path.join(path.dirname(target.node.run.metaPath), 'metrics', key);
+    const latest = target.node.run.metrics[key];
+    fs.appendFileSync(file, `${latest.timestamp + 1000} 0.123456 ${latest.step + 1}\n`);
+    await until('the new value reaches the tree', () => {
+      const now = allRuns(runsTree).find((r) => r.node.run.runId === target.node.run.runId);
+      return now && /0\.1235/.test(String(runsTree.getTreeItem(now).description));
+    }, 15000);
+  });
+});
