@@ -112,7 +112,7 @@ describe('MlflowSqliteReader', function () {
     assert.deepEqual(snap.problems.map((p) => p.message.includes('latest_metrics')), [true]);
   });
 
-  it('returns a metric history ordered by step then timestamp, with NaN', async () => {
+  it('returns a metric history in MLflow order (timestamp, step, value), with NaN', async () => {
     const db = path.join(dir, 'mlflow-3.x.db');
     const reader = open(db);
     const loss = await reader.metricHistory('a'.repeat(32), 'loss');

@@ -69,7 +69,7 @@ export class MlflowDb {
     }, isCancelled);
   }
 
-  /** One metric's history, ordered by step then timestamp. */
+  /** One metric's history in MLflow's order: timestamp, step, value (SqlAlchemyStore.get_metric_history). */
   metricHistory(runId: string, key: string, isCancelled?: () => boolean): Promise<MetricPoint[]> {
     return this.conn.read(async (q) => {
       const schema = await this.schema(q);
@@ -79,7 +79,7 @@ export class MlflowDb {
       // primary-key index, which scans every row of that key across all runs, over the run_uuid index.
       const rows = await q(
         `SELECT ${c.has('step') ? 'step' : '0'}, timestamp, value, ${c.has('is_nan') ? 'is_nan' : '0'}
-         FROM metrics WHERE run_uuid = ? AND +key = ? ORDER BY 1, 2`,
+         FROM metrics WHERE run_uuid = ? AND +key = ? ORDER BY 2, 1, 3`,
         [runId, key],
       );
       return rows.map((r) => ({ step: num(r[0]) ?? 0, timestamp: num(r[1]) ?? 0, value: metricValue(r[2], r[3]) }));
