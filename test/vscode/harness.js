@@ -150,8 +150,10 @@ async function startCodeServer({ workspace, port = 0, vsix, extraArgs = [], env 
     url: `http://${authority}/`,
     /** Workbench URL opening `folder` (and optional extra query parameters). */
     workbenchUrl(folder = workspace, query = {}) {
-      const q = new URLSearchParams({ ...(folder ? { folder } : {}), ...query });
-      return `http://${authority}/?${q}`;
+      // Slashes stay readable in the printed URL; everything else is encoded.
+      const q = Object.entries({ ...(folder ? { folder } : {}), ...query })
+        .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2F/g, '/')}`).join('&');
+      return `http://${authority}/${q ? `?${q}` : ''}`;
     },
     startMs: Date.now() - t0,
     profile,
@@ -166,7 +168,12 @@ async function startCodeServer({ workspace, port = 0, vsix, extraArgs = [], env 
         await exited;
         clearTimeout(timer);
       }
-      if (!process.env.KEEP_TMP) fs.rmSync(profile.tmp, { recursive: true, force: true });
+      if (!process.env.KEEP_TMP) {
+        fs.rmSync(profile.tmp, { recursive: true, force: true });
+        // code-server's helper processes may still flush logs into user-data for a moment after it exits.
+        await new Promise((r) => setTimeout(r, 1000));
+        fs.rmSync(profile.tmp, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -38,8 +38,16 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
   const statusBar = new RunningStatusBar();
   let discoveryProblems: StoreProblem[] = [];
 
+  // The view's header (and so its description) is hidden while Runs is alone in its container: the message is not.
   const describeView = () => {
     view.description = query.active ? `filter: ${viewState.filter}` : undefined;
+    if (query.active) {
+      const visible = catalog.allRuns().filter((r) => showDeleted() || r.lifecycleStage !== 'deleted');
+      const shown = visible.filter((r) => query.matches(r)).length;
+      view.message = `Filter: ${viewState.filter} (${shown} of ${visible.length} runs)`;
+    } else {
+      view.message = undefined;
+    }
     void vscode.commands.executeCommand('setContext', 'mlops.runFilterActive', query.active);
   };
   const onViewStateChange = () => {
@@ -63,14 +71,13 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
     return [...found.values()];
   };
 
-  let watcher: StoreWatcher | undefined;
+  let rediscoverTimer: NodeJS.Timeout | undefined;
   const load = async () => {
     const stores = await discover();
     await catalog.setStores(stores);
-    watcher?.watch(stores);
+    watcher.watch(stores);
   };
-  let rediscoverTimer: NodeJS.Timeout | undefined;
-  watcher = new StoreWatcher(
+  const watcher = new StoreWatcher(
     (paths) => void catalog.filesChanged(paths),
     () => {
       clearTimeout(rediscoverTimer);
@@ -80,6 +87,7 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
 
   const catalogSub = catalog.onDidChange(() => {
     tree.refresh();
+    if (query.active) describeView();
     statusBar.update(catalog.allRuns());
   });
 

@@ -35,7 +35,11 @@ describe('SerialQueue', () => {
     const log: string[] = [];
     const job = (name: string, ms: number, fail = false) => () => new Promise<void>((res, rej) => {
       log.push(`start ${name}`);
-      setTimeout(() => { log.push(`end ${name}`); fail ? rej(new Error(name)) : res(); }, ms);
+      setTimeout(() => {
+        log.push(`end ${name}`);
+        if (fail) rej(new Error(name));
+        else res();
+      }, ms);
     });
     const a = q.run(job('a', 20));
     const b = q.run(job('b', 1, true));
