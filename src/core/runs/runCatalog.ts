@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { RunIndex } from '../index/runIndex';
 import { MlflowFileStoreReader } from '../mlflow/fileStore/fileStoreReader';
@@ -5,6 +6,7 @@ import { MlflowSqliteReader } from '../mlflow/sqlite/sqliteReader';
 import { Emitter } from '../util/emitter';
 import { SerialQueue } from '../util/serialQueue';
 import { snapshotToDelta } from './snapshotToDelta';
+import { splitDelta } from './splitDelta';
 import type { Experiment, MetricPoint, Run, StoreDelta, StoreProblem, StoreRef } from './types';
 
 export interface CatalogLog {
@@ -193,7 +195,7 @@ export class RunCatalog {
           const snapshot = await entry.reader.readAll(this.abort.signal);
           delta = snapshotToDelta(snapshot, [...entry.runs.values()], [...entry.experiments.values()]);
         }
-        this.apply(entry, index, delta, true);
+        await this.applyInPieces(entry, index, delta);
         entry.failure = undefined;
         this.opts.log.info(`Read ${describe(entry.ref)}: ${entry.runs.size} runs, ${delta.runs.length} new or changed, in ${ms(t0)}`);
       } catch (e) {
@@ -213,7 +215,7 @@ export class RunCatalog {
       try {
         const delta = await reader.applyChanges(paths, this.abort.signal);
         if (delta.runs.length + delta.removedRunIds.length + delta.experiments.length + delta.removedExperimentIds.length + delta.appends.length === 0 && delta.problems.length === 0) return;
-        this.apply(entry, index, delta, false);
+        this.apply(entry, index, delta);
       } catch (e) {
         if (this.abort.signal.aborted) return;
         this.opts.log.warn(`Live update of ${describe(entry.ref)} failed (${errorMessage(e)}); re-reading the store.`);
@@ -224,7 +226,19 @@ export class RunCatalog {
     });
   }
 
-  private apply(entry: StoreEntry, index: RunIndex, delta: StoreDelta, fullSync: boolean): void {
+  /** A first read of a large store is applied a few hundred runs at a time, yielding in between: the host stays responsive. */
+  private async applyInPieces(entry: StoreEntry, index: RunIndex, delta: StoreDelta): Promise<void> {
+    const pieces = splitDelta(delta, 250);
+    for (const [i, piece] of pieces.entries()) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.disposed) return;
+      this.apply(entry, index, piece);
+    }
+    // Readers report a file's problem when they read it; a file that is gone has no problem left.
+    entry.problems = entry.problems.filter((p) => fs.existsSync(p.file));
+  }
+
+  private apply(entry: StoreEntry, index: RunIndex, delta: StoreDelta): void {
     index.applyDelta(delta);
     for (const id of delta.removedRunIds) entry.runs.delete(id);
     for (const run of delta.runs) entry.runs.set(run.runId, run);
@@ -233,7 +247,7 @@ export class RunCatalog {
     if (entry.reader instanceof MlflowFileStoreReader) index.setReaderState(entry.ref.uri, entry.reader.exportState());
     const fresh = delta.problems.filter((p) => !entry.problems.some((q) => q.file === p.file && q.line === p.line && q.message === p.message));
     for (const p of fresh) this.opts.log.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
-    entry.problems = fullSync ? delta.problems : mergeProblems(entry.problems, delta);
+    entry.problems = mergeProblems(entry.problems, delta);
     this.saveSoon();
   }
 

@@ -3,7 +3,7 @@ import { mkdir, rm, symlink, writeFile, chmod } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MlflowFileStoreReader } from '../../../src/core/mlflow/fileStore/fileStoreReader';
 import type { StoreSnapshot } from '../../../src/core/runs/types';
-import { copyFixture, RUN_A, RUN_B, RUN_D } from './helpers';
+import { copyFixture, RUN_A, RUN_B, RUN_D, RUN_E } from './helpers';
 
 describe('MlflowFileStoreReader with bad input', () => {
   let tmp: string;
@@ -38,7 +38,7 @@ describe('MlflowFileStoreReader with bad input', () => {
     await writeFile(meta, 'name: [unclosed\n');
     const snap = await reader.readAll();
     assert.ok(problemFor(snap, meta));
-    assert.deepEqual(snap.experiments.map((e) => e.experimentId), ['0']);
+    assert.deepEqual(snap.experiments.map((e) => e.experimentId), ['0', '7']);
     assert.ok(runIds(snap).includes(RUN_D));
   });
 
@@ -68,7 +68,7 @@ describe('MlflowFileStoreReader with bad input', () => {
     await mkdir(path.join(dir, 'metrics'), { recursive: true });
     const snap = await reader.readAll();
     assert.match(problemFor(snap, dir)?.message ?? '', /no meta\.yaml/);
-    assert.equal(snap.runs.length, 4);
+    assert.equal(snap.runs.length, 5);
   });
 
   it('does not follow a symlink loop, and reports it', async () => {
@@ -99,10 +99,10 @@ describe('MlflowFileStoreReader with bad input', () => {
     if (process.getuid?.() === 0) {
       // As root, chmod 000 does not block reads (CAP_DAC_OVERRIDE), so EACCES can't be produced here; the
       // ioProblem mapping for EACCES is tested in fsProblems.test.ts. Assert the store still reads completely.
-      assert.equal(snap.runs.length, 4);
+      assert.equal(snap.runs.length, 5);
     } else {
       assert.match(problemFor(snap, expDir)?.message ?? '', /Permission denied/);
-      assert.deepEqual(runIds(snap), [RUN_D]);
+      assert.deepEqual(runIds(snap), [RUN_D, RUN_E]);
     }
   });
 

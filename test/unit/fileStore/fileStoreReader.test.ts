@@ -1,31 +1,33 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MlflowFileStoreReader } from '../../../src/core/mlflow/fileStore/fileStoreReader';
 import { storeRefFor } from '../../../src/core/discovery/trackingUri';
 import { openStore } from '../../../src/core/runs/openStore';
 import type { StoreDelta } from '../../../src/core/runs/types';
-import { copyFixture, FIXTURE, RUN_A, RUN_B, RUN_C, RUN_D, runMeta } from './helpers';
+import { copyFixture, FIXTURE, RUN_A, RUN_B, RUN_C, RUN_D, RUN_E, runMeta } from './helpers';
 
 const byId = <T extends { runId: string }>(xs: T[]) => new Map(xs.map((x) => [x.runId, x]));
 
 describe('MlflowFileStoreReader.readAll on the hand-made store', () => {
   const ref = storeRefFor('mlflow-file', FIXTURE);
 
-  it('lists both experiments with their tags, skipping .trash and models', async () => {
+  it('lists the experiments with their tags, the deleted one in .trash included, skipping models', async () => {
     const snap = await new MlflowFileStoreReader(ref).readAll();
     assert.deepEqual(snap.problems, []);
-    assert.deepEqual(snap.experiments.map((e) => [e.experimentId, e.name]).sort(), [['0', 'Default'], ['1', 'second']]);
+    assert.deepEqual(snap.experiments.map((e) => [e.experimentId, e.name, e.lifecycleStage]).sort(), [['0', 'Default', 'active'], ['1', 'second', 'active'], ['7', 'gone', 'deleted']]);
+    assert.equal(snap.experiments.find((e) => e.experimentId === '7')?.metaPath, path.join(FIXTURE, '.trash', '7', 'meta.yaml'));
     const second = snap.experiments.find((e) => e.experimentId === '1');
     assert.deepEqual(second?.tags, { team: 'vision' });
     assert.equal(second?.metaPath, path.join(FIXTURE, '1', 'meta.yaml'));
     assert.equal(second?.creationTime, 1700000100000);
   });
 
-  it('lists every run, deleted ones included, with params, tags, latest metrics and parents', async () => {
+  it('lists every run, deleted ones and those of deleted experiments included, with params, tags, latest metrics and parents', async () => {
     const snap = await new MlflowFileStoreReader(ref).readAll();
     const runs = byId(snap.runs);
-    assert.deepEqual([...runs.keys()].sort(), [RUN_A, RUN_B, RUN_C, RUN_D]);
+    assert.deepEqual([...runs.keys()].sort(), [RUN_A, RUN_B, RUN_C, RUN_D, RUN_E]);
+    assert.deepEqual([runs.get(RUN_E)!.experimentId, runs.get(RUN_E)!.lifecycleStage, runs.get(RUN_E)!.runName], ['7', 'deleted', 'trashed']);
     const a = runs.get(RUN_A)!;
     assert.equal(a.runName, 'parent');
     assert.equal(a.status, 'FINISHED');
@@ -86,8 +88,8 @@ describe('MlflowFileStoreReader.sync and applyChanges', () => {
 
   it('reports everything on the first sync, with histories as replaced appends, then nothing', async () => {
     const first = await reader.sync();
-    assert.equal(first.runs.length, 4);
-    assert.equal(first.experiments.length, 2);
+    assert.equal(first.runs.length, 5);
+    assert.equal(first.experiments.length, 3);
     const loss = first.appends.find((a) => a.runId === RUN_A && a.key === 'loss')!;
     assert.equal(loss.replaced, true);
     assert.deepEqual(Array.from(loss.series.values), [0.9, 0.5, 0.25]);
@@ -191,7 +193,7 @@ describe('MlflowFileStoreReader.sync and applyChanges', () => {
     for (const bad of [null, 42, { version: 1 }, { version: 1, root, experiments: [], runs: [{ key: 1 }] }, { ...(reader.exportState() as object), root: '/other' }]) {
       const r = new MlflowFileStoreReader(storeRefFor('mlflow-file', root));
       assert.equal(r.importState(bad, first.runs), false);
-      assert.equal((await r.sync()).runs.length, 4);
+      assert.equal((await r.sync()).runs.length, 5);
     }
   });
 
@@ -204,5 +206,66 @@ describe('MlflowFileStoreReader.sync and applyChanges', () => {
     const d = await reader.sync();
     assert.equal(d.appends[0].replaced, true);
     assert.equal(d.runs[0].metrics.loss.value, 0.75);
+  });
+
+  it('reads the metric history of a run in a deleted experiment', async () => {
+    const metrics = path.join(root, '.trash', '7', RUN_E, 'metrics');
+    await mkdir(metrics, { recursive: true });
+    await writeFile(path.join(metrics, 'loss'), '5 0.5 0\n6 0.25 1\n');
+    assert.deepEqual(await reader.metricHistory(RUN_E, 'loss'), [{ step: 0, timestamp: 5, value: 0.5 }, { step: 1, timestamp: 6, value: 0.25 }]);
+    const snap = await reader.readAll();
+    assert.deepEqual(snap.runs.find((r) => r.runId === RUN_E)?.metrics.loss, { step: 1, timestamp: 6, value: 0.25 });
+  });
+
+  /** What mlflow.delete_experiment does: mark the runs deleted, then move the folder into .trash. */
+  async function deleteExperiment1(): Promise<void> {
+    const meta = path.join(root, '1', RUN_D, 'meta.yaml');
+    await writeFile(meta, (await readFile(meta, 'utf8')).replace('lifecycle_stage: active', 'lifecycle_stage: deleted'));
+    const expMeta = path.join(root, '1', 'meta.yaml');
+    await writeFile(expMeta, (await readFile(expMeta, 'utf8')).replace('lifecycle_stage: active', 'lifecycle_stage: deleted'));
+    await rename(path.join(root, '1'), path.join(root, '.trash', '1'));
+  }
+
+  it('sees an experiment deleted into .trash through sync: changed, not removed', async () => {
+    await reader.sync();
+    await deleteExperiment1();
+    const d = await reader.sync();
+    assert.deepEqual(d.removedRunIds, []);
+    assert.deepEqual(d.removedExperimentIds, []);
+    assert.deepEqual(d.experiments.map((e) => [e.experimentId, e.lifecycleStage, e.metaPath]), [['1', 'deleted', path.join(root, '.trash', '1', 'meta.yaml')]]);
+    assert.deepEqual(d.runs.map((r) => [r.runId, r.lifecycleStage, r.metrics['train/loss']?.value]), [[RUN_D, 'deleted', 25]]);
+    assert.deepEqual((await reader.metricHistory(RUN_D, 'train/loss')).length, 4);
+    assert.ok(empty(await reader.sync()));
+  });
+
+  it('applies watcher events for an experiment moved into .trash and back', async () => {
+    await reader.sync();
+    await deleteExperiment1();
+    const d = await reader.applyChanges([path.join(root, '1')]);
+    assert.deepEqual([d.removedRunIds, d.removedExperimentIds], [[], []]);
+    assert.deepEqual(d.experiments.map((e) => [e.experimentId, e.lifecycleStage]), [['1', 'deleted']]);
+    assert.deepEqual(d.runs.map((r) => [r.runId, r.lifecycleStage]), [[RUN_D, 'deleted']]);
+    await rename(path.join(root, '.trash', '1'), path.join(root, '1'));
+    const back = await reader.applyChanges([path.join(root, '.trash')]);
+    assert.deepEqual(back.runs.map((r) => r.runId), [RUN_D]);
+    assert.deepEqual(back.experiments.map((e) => e.metaPath), [path.join(root, '1', 'meta.yaml')]);
+    await rm(path.join(root, '.trash', '7'), { recursive: true });
+    const purged = await reader.applyChanges([path.join(root, '.trash', '7')]);
+    assert.deepEqual([purged.removedRunIds, purged.removedExperimentIds], [[RUN_E], ['7']]);
+  });
+
+  it('skips a deleted copy of an experiment that is also active, as MLflow reads the active one', async () => {
+    await cp(path.join(root, '1'), path.join(root, '.trash', '1'), { recursive: true });
+    const snap = await reader.readAll();
+    assert.equal(snap.runs.filter((r) => r.runId === RUN_D).length, 1);
+    assert.equal(snap.runs.find((r) => r.runId === RUN_D)?.metaPath, path.join(root, '1', RUN_D, 'meta.yaml'));
+    assert.equal(snap.experiments.filter((e) => e.experimentId === '1').length, 1);
+    assert.match(snap.problems.find((p) => p.file === path.join(root, '.trash', '1'))?.message ?? '', /both active and in \.trash/);
+  });
+
+  it('keeps the exported state compact: no absolute paths beyond the root', async () => {
+    await reader.sync();
+    const text = JSON.stringify(reader.exportState());
+    assert.equal(text.split(root).length - 1, 1, 'the root once');
   });
 });

@@ -9,6 +9,8 @@ export const RUN_A = 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1';
 export const RUN_B = 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2';
 export const RUN_C = 'c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3';
 export const RUN_D = 'd4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4';
+/** In experiment 7, which was deleted (moved to .trash/7). */
+export const RUN_E = 'e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5';
 
 /** A writable copy of the hand-made store in a temp folder. */
 export async function copyFixture(): Promise<{ tmp: string; root: string; ref: StoreRef }> {

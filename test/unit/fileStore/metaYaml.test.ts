@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseExperimentMeta, parseRunMeta } from '../../../src/core/mlflow/fileStore/metaYaml';
+import { parse } from 'yaml';
+import { fastYamlMapping, parseExperimentMeta, parseRunMeta } from '../../../src/core/mlflow/fileStore/metaYaml';
 
 const b = (s: string) => Buffer.from(s);
 
@@ -50,5 +51,29 @@ describe('meta.yaml parsing', () => {
   it('reads an experiment meta.yaml', () => {
     const e = parseExperimentMeta(b("artifact_location: file:///a\ncreation_time: 10\nexperiment_id: '2'\nlast_update_time: 11\nlifecycle_stage: active\nname: exp\n"), '/e');
     assert.deepEqual(e.meta, { experimentId: '2', name: 'exp', artifactLocation: 'file:///a', lifecycleStage: 'active', creationTime: 10, lastUpdateTime: 11 });
+  });
+});
+
+describe('fastYamlMapping', () => {
+  it("reads MLflow's flat meta.yaml exactly as the YAML library does", () => {
+    const text = "artifact_uri: file:///tmp/a b/x\nend_time: null\nexperiment_id: '3'\nlifecycle_stage: active\nrun_id: abc\nrun_name: bench-run-1\nsource_name: ''\nstatus: 3\ntags: []\nuser_id: it''s\nq: 'it''s'\nn: -12\nu: file:///c:/x,y[0]\nrun_uuid: 000e97664562e50b37a40000000015e1\n";
+    const plain = text.replace('file:///tmp/a b/x', 'file:///tmp/ab/x').replace("user_id: it''s\n", '');
+    assert.deepEqual(fastYamlMapping(plain), parse(plain));
+    assert.equal(fastYamlMapping(text), undefined, 'a space or a quote inside a plain scalar goes to the YAML library');
+  });
+
+  it('declines every scalar the YAML library would read as something other than the string or int it looks like', () => {
+    for (const v of ['0123', '1e5', '0x1F', '+5', '1.5', '.inf', 'true', 'False', 'NULL', '~x', '"q"', "'a' b", 'a: b', 'a #c', '&a', '*a', '!t', '|', '>', '{}', '[1]', '', '12345678901234567', 'x:', '123e45', '0o17', '1_000', '2001-12-14', '0b101']) {
+      const text = `k: ${v}\n`;
+      const fast = fastYamlMapping(text);
+      if (fast !== undefined) assert.deepEqual(fast, parse(text), v);
+    }
+    for (const v of ['0123', '1e5', '0x1F', 'true', '"q"', '12345678901234567', '', '123e45']) assert.equal(fastYamlMapping(`k: ${v}\n`), undefined, v);
+  });
+
+  it('declines nesting, comments, duplicate keys, CRLF and a missing final newline', () => {
+    for (const text of ['tags:\n  team: a\n', '# c\nk: v\n', 'k: v\nk: w\n', 'k: v\r\n', 'k: v', '__proto__: x\n', '  k: v\n', '']) {
+      assert.equal(fastYamlMapping(text), undefined, JSON.stringify(text));
+    }
   });
 });

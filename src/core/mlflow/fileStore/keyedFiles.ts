@@ -150,7 +150,8 @@ export function stampSignature(dirs: readonly DirStamp[], files: readonly KeyedF
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   };
   let newest = -Infinity;
-  for (const d of dirs) {
+  // Folder order differs between a walk (readdir order) and foldersOfKeys: hash them sorted.
+  for (const d of [...dirs].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))) {
     mix(`${d.rel}\u0000${d.mtimeMs}\n`);
     newest = Math.max(newest, d.mtimeMs);
   }

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import type { LatestMetric, MetricSeries, StoreProblem } from '../../runs/types';
 import { LineProblemSink, scanMetricBytes } from './metricLines';
 import { MetricSeriesBuilder } from './metricSeriesBuilder';
+import { readIntoScratch, SMALL_FILE } from './syncFs';
 
 /** Where a previous read of a metric file stopped. */
 export interface MetricFileCursor {
@@ -9,8 +10,8 @@ export interface MetricFileCursor {
   offset: number;
   /** Complete lines before `offset` (for line numbers in problems). */
   lines: number;
-  /** Latin-1 text of the last bytes before `offset`: if they differ now, the file was rewritten. */
-  check: string;
+  /** A hash of the last bytes before `offset` (see checkHash): if they differ now, the file was rewritten. */
+  check: number;
   /** Latest point of everything before `offset`. */
   latest?: LatestMetric;
 }
@@ -52,10 +53,10 @@ export async function tailMetricFile(file: string, from: MetricFileCursor | unde
   const fh = await open(file, 'r');
   try {
     const st = opts.knownSize !== undefined && opts.knownMtimeMs !== undefined ? { size: opts.knownSize, mtimeMs: opts.knownMtimeMs } : await fh.stat();
-    let cursor: MetricFileCursor = from ?? { offset: 0, lines: 0, check: '' };
+    let cursor: MetricFileCursor = from ?? START;
     let replaced = !from;
     if (from && !(await stillPrefix(fh, st.size, from))) {
-      cursor = { offset: 0, lines: 0, check: '' };
+      cursor = START;
       replaced = true;
     }
     const builder = new MetricSeriesBuilder({ keepPoints: opts.keepPoints, maxPoints: opts.maxPoints, latest: cursor.latest });
@@ -107,16 +108,7 @@ export async function tailMetricFile(file: string, from: MetricFileCursor | unde
       }
     }
 
-    for (const p of sink.list) {
-      problems.push({ severity: 'warning', file, line: p.line, message: `Metric line ${p.line} skipped: ${p.message}.` });
-    }
-    if (sink.total > sink.list.length) {
-      problems.push({ severity: 'warning', file, message: `${sink.total - sink.list.length} more malformed metric lines were skipped.` });
-    }
-    if (builder.thinned) {
-      problems.push({ severity: 'warning', file, message: `This metric has ${builder.count} points; charts show an even sample of them to bound memory. The latest value uses every point.` });
-    }
-
+    problems.push(...lineProblems(file, sink, builder));
     const check = offset === cursor.offset ? cursor.check : await checkBytes(fh, offset, lastData, lastConsumed);
     const latest = builder.latest();
     return {
@@ -133,20 +125,93 @@ export async function tailMetricFile(file: string, from: MetricFileCursor | unde
   }
 }
 
+const START: MetricFileCursor = { offset: 0, lines: 0, check: 0 };
+
+/** FNV-1a over bytes[s, e): small enough to persist for every metric file, and enough to notice a rewrite. */
+export function checkHash(b: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}
+
+function lineProblems(file: string, sink: LineProblemSink, builder: MetricSeriesBuilder): StoreProblem[] {
+  const problems: StoreProblem[] = [];
+  for (const p of sink.list) {
+    problems.push({ severity: 'warning', file, line: p.line, message: `Metric line ${p.line} skipped: ${p.message}.` });
+  }
+  if (sink.total > sink.list.length) {
+    problems.push({ severity: 'warning', file, message: `${sink.total - sink.list.length} more malformed metric lines were skipped.` });
+  }
+  if (builder.thinned) {
+    problems.push({ severity: 'warning', file, message: `This metric has ${builder.count} points; charts show an even sample of them to bound memory. The latest value uses every point.` });
+  }
+  return problems;
+}
+
 /** The file still holds what the cursor read: it has not shrunk and the bytes before the offset are unchanged. */
 async function stillPrefix(fh: import('node:fs/promises').FileHandle, size: number, c: MetricFileCursor): Promise<boolean> {
   if (size < c.offset) return false;
-  if (!c.check) return true;
-  const n = Buffer.byteLength(c.check, 'latin1');
+  const n = Math.min(CHECK_BYTES, c.offset);
+  if (n === 0) return true;
   const buf = Buffer.alloc(n);
   const { bytesRead } = await fh.read(buf, 0, n, c.offset - n);
-  return bytesRead === n && buf.toString('latin1') === c.check;
+  return bytesRead === n && checkHash(buf, 0, n) === c.check;
 }
 
-async function checkBytes(fh: import('node:fs/promises').FileHandle, offset: number, lastData: Buffer | undefined, lastConsumed: number): Promise<string> {
+async function checkBytes(fh: import('node:fs/promises').FileHandle, offset: number, lastData: Buffer | undefined, lastConsumed: number): Promise<number> {
   const n = Math.min(CHECK_BYTES, offset);
-  if (lastData && lastConsumed >= n) return lastData.toString('latin1', lastConsumed - n, lastConsumed);
+  if (lastData && lastConsumed >= n) return checkHash(lastData, lastConsumed - n, lastConsumed);
   const buf = Buffer.alloc(n);
   const { bytesRead } = await fh.read(buf, 0, n, offset - n);
-  return buf.toString('latin1', 0, bytesRead);
+  return checkHash(buf, 0, bytesRead);
+}
+
+export interface SyncTailOptions {
+  keepPoints?: boolean;
+  maxPoints?: number;
+  /** Size and mtime from a stat the caller just made; without them the whole file is read (readAll). */
+  knownSize?: number;
+  knownMtimeMs?: number;
+}
+
+/**
+ * tailMetricFile for the common case, synchronously: the unread part (and the check bytes before it) fits one
+ * read into the shared scratch buffer. Undefined when it does not: use tailMetricFile then. Throws fs errors.
+ */
+export function tailMetricFileSync(file: string, from: MetricFileCursor | undefined, opts: SyncTailOptions = {}): MetricTailResult | undefined {
+  const size = opts.knownSize;
+  let cursor = from && (size === undefined || size >= from.offset) ? from : START;
+  let replaced = cursor !== from;
+  let start = cursor.offset - Math.min(CHECK_BYTES, cursor.offset);
+  if (size !== undefined && size - start > SMALL_FILE) return undefined;
+  let read = readIntoScratch(file, start, size === undefined ? SMALL_FILE : size - start);
+  if (!read.complete && size === undefined) return undefined;
+  if (cursor.offset > 0 && (read.bytes.length < cursor.offset - start || checkHash(read.bytes, 0, cursor.offset - start) !== cursor.check)) {
+    // Rewritten since the cursor: read it all again.
+    cursor = START;
+    replaced = true;
+    start = 0;
+    if (size !== undefined && size > SMALL_FILE) return undefined;
+    read = readIntoScratch(file, 0, size ?? SMALL_FILE);
+    if (!read.complete && size === undefined) return undefined;
+  }
+  const bytes = read.bytes;
+  const builder = new MetricSeriesBuilder({ keepPoints: opts.keepPoints, maxPoints: opts.maxPoints, latest: cursor.latest });
+  const sink = new LineProblemSink();
+  const from0 = cursor.offset - start;
+  const r = scanMetricBytes(bytes, from0, bytes.length, builder, cursor.lines + 1, sink);
+  const end = r.consumed; // index just past the last complete line
+  const offset = start + end;
+  const lines = cursor.lines + r.lines;
+  const check = offset === cursor.offset ? cursor.check : checkHash(bytes, end - Math.min(CHECK_BYTES, offset), end);
+  const latest = builder.latest();
+  return {
+    series: builder.toSeries(),
+    latest,
+    cursor: { offset, lines, check, latest },
+    replaced,
+    size: size ?? bytes.length,
+    mtimeMs: opts.knownMtimeMs ?? -1,
+    problems: lineProblems(file, sink, builder),
+  };
 }
