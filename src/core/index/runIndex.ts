@@ -302,7 +302,9 @@ export class RunIndex {
       const row = this.sql.rows('SELECT count, data FROM series WHERE store_id = ? AND run_id = ? AND key = ?', at)[0];
       // A damaged stored series is dropped rather than kept growing on top of garbage.
       const old = row && decodeSeries(row[1] as Uint8Array, row[0] as number);
-      encoded = old ? encodeSeries(old, append.series) : encodeSeries(append.series);
+      // A tail without its beginning (the history was never stored, or was dropped) would pass for a whole history.
+      if (!old) return;
+      encoded = encodeSeries(old, append.series);
     }
     this.sql.run(
       `INSERT INTO series (store_id, run_id, key, count, data) VALUES (?, ?, ?, ?, ?)

@@ -7,7 +7,7 @@ import { Emitter } from '../util/emitter';
 import { SerialQueue } from '../util/serialQueue';
 import { snapshotToDelta } from './snapshotToDelta';
 import { splitDelta } from './splitDelta';
-import type { Experiment, MetricPoint, Run, StoreDelta, StoreProblem, StoreRef } from './types';
+import type { Experiment, MetricPoint, MetricSeries, Run, StoreDelta, StoreProblem, StoreRef } from './types';
 
 export interface CatalogLog {
   info(message: string): void;
@@ -147,16 +147,29 @@ export class RunCatalog {
     return out;
   }
 
+  /**
+   * One metric's full history. mlflow.db answers from its own tables. File stores: from the index when it holds the
+   * series, else from the metric file; a finished run's history is then kept in the index (one series), so a reopen
+   * draws it without touching the store. Running runs are read from the file: their tail is still moving.
+   */
   async metricHistory(storeUri: string, runId: string, key: string, signal?: AbortSignal): Promise<MetricPoint[]> {
     const entry = this.stores.get(storeUri);
-    if (entry?.reader instanceof MlflowSqliteReader) return entry.reader.metricHistory(runId, key, signal);
-    const series = (await this.index()).metricHistory(storeUri, runId, key);
-    if (series) {
-      const points: MetricPoint[] = [];
-      for (let i = 0; i < series.steps.length; i++) points.push({ step: series.steps[i], timestamp: series.timestamps[i], value: series.values[i] });
-      return points;
-    }
-    return entry ? entry.reader.metricHistory(runId, key, signal) : [];
+    if (!entry) return [];
+    if (entry.reader instanceof MlflowSqliteReader) return entry.reader.metricHistory(runId, key, signal);
+    const index = await this.index();
+    const stored = index.metricHistory(storeUri, runId, key);
+    if (stored) return seriesToPoints(stored);
+    const reader = entry.reader;
+    let points: MetricPoint[] = [];
+    await entry.queue.run(async () => {
+      points = await reader.metricHistory(runId, key, signal);
+      const run = entry.runs.get(runId);
+      if (run && run.status !== 'RUNNING' && points.length > 0) {
+        index.applyDelta({ ...emptyDeltaFor(entry.ref), appends: [{ runId, key, series: pointsToSeries(points), replaced: true }] });
+        this.saveSoon();
+      }
+    });
+    return points;
   }
 
   async dispose(): Promise<void> {
@@ -282,6 +295,24 @@ export class RunCatalog {
   private fire(storeUris: string[]): void {
     if (!this.disposed) this.changed.fire({ storeUris });
   }
+}
+
+function seriesToPoints(series: MetricSeries): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  for (let i = 0; i < series.steps.length; i++) points.push({ step: series.steps[i], timestamp: series.timestamps[i], value: series.values[i] });
+  return points;
+}
+
+function pointsToSeries(points: readonly MetricPoint[]): MetricSeries {
+  return {
+    steps: Float64Array.from(points, (p) => p.step),
+    timestamps: Float64Array.from(points, (p) => p.timestamp),
+    values: Float64Array.from(points, (p) => p.value),
+  };
+}
+
+function emptyDeltaFor(store: StoreRef): StoreDelta {
+  return { store, experiments: [], removedExperimentIds: [], runs: [], removedRunIds: [], appends: [], problems: [] };
 }
 
 /** Live updates report problems for the files they re-read: those files' old problems are replaced. */

@@ -154,6 +154,11 @@ describe('MlflowFileStoreReader.sync and applyChanges', () => {
     await writeFile(tag, 'hello');
     const d2 = await reader.applyChanges([tag]);
     assert.equal(d2.runs[0].tags.note, 'hello');
+    // MLflow never rewrites a param, so sync trusts folder stamps for them; a watcher event still re-reads them.
+    const param = path.join(root, '0', RUN_A, 'params', 'lr');
+    await writeFile(param, '0.02');
+    const d3 = await reader.applyChanges([param]);
+    assert.equal(d3.runs[0].params.lr, '0.02');
   });
 
   it('ignores artifact changes and paths outside the store', async () => {

@@ -83,7 +83,7 @@ describe('RunIndex (in memory)', () => {
 
   it('appends metric points to one series per (store, run, key); the latest metric comes from the delta run', () => {
     const run = makeRun(fileStore, 'r', { metrics: { loss: { value: 0.8, step: 1, timestamp: 1700000001000 } } });
-    index.applyDelta(delta(fileStore, { runs: [run], appends: [append('r', 'loss', series([0, 1], [0.9, 0.8]))] }));
+    index.applyDelta(delta(fileStore, { runs: [run], appends: [append('r', 'loss', series([0, 1], [0.9, 0.8]), true)] }));
     assert.deepStrictEqual(points(index.metricHistory(fileStore.uri, 'r', 'loss')), points(series([0, 1], [0.9, 0.8])));
 
     const later = makeRun(fileStore, 'r', { metrics: { loss: { value: 0.6, step: 3, timestamp: 1700000003000 } } });
@@ -92,14 +92,19 @@ describe('RunIndex (in memory)', () => {
     assert.deepStrictEqual(index.run(fileStore.uri, 'r')?.metrics, later.metrics);
 
     // The same run id in another store has its own history.
-    index.applyDelta(delta(sqliteStore, { appends: [append('r', 'loss', series([0], [5]))] }));
+    index.applyDelta(delta(sqliteStore, { appends: [append('r', 'loss', series([0], [5]), true)] }));
     assert.deepStrictEqual(points(index.metricHistory(sqliteStore.uri, 'r', 'loss')), points(series([0], [5])));
     assert.equal(index.metricHistory(fileStore.uri, 'r', 'loss')?.values.length, 4);
     assert.equal(index.metricHistory(fileStore.uri, 'r', 'other'), undefined);
   });
 
+  it('drops a tail whose beginning it never had: a partial history is no history', () => {
+    index.applyDelta(delta(fileStore, { runs: [makeRun(fileStore, 'r')], appends: [append('r', 'loss', series([7, 8], [0.2, 0.1]))] }));
+    assert.equal(index.metricHistory(fileStore.uri, 'r', 'loss'), undefined);
+  });
+
   it('replaces a series when the append says the history was rewritten', () => {
-    index.applyDelta(delta(fileStore, { runs: [makeRun(fileStore, 'r')], appends: [append('r', 'loss', series([0, 1, 2], [3, 2, 1]))] }));
+    index.applyDelta(delta(fileStore, { runs: [makeRun(fileStore, 'r')], appends: [append('r', 'loss', series([0, 1, 2], [3, 2, 1]), true)] }));
     index.applyDelta(delta(fileStore, { appends: [append('r', 'loss', series([0], [NaN]), true)] }));
     const back = index.metricHistory(fileStore.uri, 'r', 'loss');
     assert.deepEqual([...back!.steps], [0]);
@@ -110,9 +115,9 @@ describe('RunIndex (in memory)', () => {
     index.applyDelta(delta(fileStore, {
       experiments: [makeExperiment(fileStore, '1'), makeExperiment(fileStore, '2')],
       runs: [makeRun(fileStore, 'a', { experimentId: '1' }), makeRun(fileStore, 'b', { experimentId: '1' }), makeRun(fileStore, 'c', { experimentId: '2' })],
-      appends: [append('a', 'loss', series([0], [1])), append('c', 'loss', series([0], [1]))],
+      appends: [append('a', 'loss', series([0], [1]), true), append('c', 'loss', series([0], [1]), true)],
     }));
-    index.applyDelta(delta(fileStore, { appends: [append('no-row', 'loss', series([0], [1]))] }));
+    index.applyDelta(delta(fileStore, { appends: [append('no-row', 'loss', series([0], [1]), true)] }));
     assert.equal(index.metricHistory(fileStore.uri, 'no-row', 'loss')?.values.length, 1);
     index.applyDelta(delta(fileStore, { removedRunIds: ['a', 'no-row'] }));
     assert.deepStrictEqual(index.runs().map((r) => r.runId).sort(), ['b', 'c']);
@@ -126,7 +131,7 @@ describe('RunIndex (in memory)', () => {
   });
 
   it('removes a store with everything read from it, leaving other stores alone', () => {
-    index.applyDelta(delta(fileStore, { experiments: [makeExperiment(fileStore, '1')], runs: [makeRun(fileStore, 'a')], appends: [append('a', 'loss', series([0], [1]))] }));
+    index.applyDelta(delta(fileStore, { experiments: [makeExperiment(fileStore, '1')], runs: [makeRun(fileStore, 'a')], appends: [append('a', 'loss', series([0], [1]), true)] }));
     index.applyDelta(delta(sqliteStore, { experiments: [makeExperiment(sqliteStore, '1')], runs: [makeRun(sqliteStore, 'a')] }));
     index.setReaderState(fileStore.uri, { offsets: { x: 1 } });
     index.removeStore(fileStore.uri);

@@ -22,7 +22,7 @@ describe('RunIndex persistence', () => {
     index.applyDelta(delta(fileStore, {
       experiments: [makeExperiment(fileStore, '1')],
       runs: [makeRun(fileStore, 'a', { metrics: { loss: { value: NaN, step: 1, timestamp: 2 } } }), makeRun(fileStore, 'b')],
-      appends: [append('a', 'loss', series([0, 1], [0.5, NaN]))],
+      appends: [append('a', 'loss', series([0, 1], [0.5, NaN]), true)],
     }));
     index.applyDelta(delta(sqliteStore, { runs: [makeRun(sqliteStore, 'a')] }));
     index.setReaderState(fileStore.uri, { files: { 'x/y': 3 } });

@@ -73,6 +73,8 @@ export class MlflowFileStoreReader implements RunStoreReader {
     const expFolders = new Set<string>();
     const expMetas = new Set<string>();
     const runKeys = new Set<string>();
+    /** Runs whose params or tags a watcher saw change: listed again whatever their folder stamps say. */
+    const relist = new Set<string>();
     const metricFiles = new Map<string, Set<string>>();
     for (const p of paths) {
       const rel = path.relative(this.ref.path, path.resolve(p));
@@ -108,6 +110,7 @@ export class MlflowFileStoreReader implements RunStoreReader {
           set.add(parts.slice(3).join('/'));
         } else {
           runKeys.add(key);
+          if (parts[2] === 'params' || parts[2] === 'tags') relist.add(key);
         }
       }
     }
@@ -125,7 +128,7 @@ export class MlflowFileStoreReader implements RunStoreReader {
     for (const folder of expMetas) if (!expFolders.has(folder)) this.syncExperiment(folder, pass);
     for (const key of runKeys) metricFiles.delete(key);
     for (const key of runKeys) {
-      await this.syncRun(key, pass);
+      await this.syncRun(key, pass, relist.has(key));
       await slicer.tick();
     }
     for (const [key, metricKeys] of metricFiles) {
@@ -371,8 +374,11 @@ export class MlflowFileStoreReader implements RunStoreReader {
     }
   }
 
-  /** Re-reads what changed in one run folder: meta.yaml, params, tags, and the tails of changed metric files. */
-  private async syncRun(key: string, pass: Pass): Promise<void> {
+  /**
+   * Re-reads what changed in one run folder: meta.yaml, params, tags, and the tails of changed metric files.
+   * With `relist`, params and tags are read again even if their stamps are unchanged (a file edited in place).
+   */
+  private async syncRun(key: string, pass: Pass, relist = false): Promise<void> {
     const slash = key.lastIndexOf('/');
     const folder = key.slice(0, slash);
     const dir = this.dirOf(key);
@@ -416,7 +422,7 @@ export class MlflowFileStoreReader implements RunStoreReader {
 
     let { paramsSig, paramDirs } = prev ?? { paramsSig: -1, paramDirs: [] };
     let params = base.params;
-    if (fresh || stampSignature(stampFolders(paramsDir, paramDirs)) !== paramsSig) {
+    if (fresh || relist || stampSignature(stampFolders(paramsDir, paramDirs)) !== paramsSig) {
       const listing = listKeyedFiles(paramsDir, { fileStats: false, dirStats: stateful }, problems);
       params = sameValues(readKeyedValues(listing.files, 'param', problems), base.params);
       paramDirs = listing.dirs.map((d) => d.rel);
@@ -425,7 +431,7 @@ export class MlflowFileStoreReader implements RunStoreReader {
 
     let { tagsSig, tagDirs, tagKeys } = prev ?? { tagsSig: -1, tagDirs: [], tagKeys: [] };
     let tags = base.tags;
-    if (fresh || stampSignature(stampFolders(tagsDir, tagDirs), stampFiles(tagsDir, tagKeys)) !== tagsSig) {
+    if (fresh || relist || stampSignature(stampFolders(tagsDir, tagDirs), stampFiles(tagsDir, tagKeys)) !== tagsSig) {
       const listing = listKeyedFiles(tagsDir, { fileStats: stateful, dirStats: stateful }, problems);
       tags = sameValues(readKeyedValues(listing.files, 'tag', problems), base.tags);
       tagDirs = listing.dirs.map((d) => d.rel);

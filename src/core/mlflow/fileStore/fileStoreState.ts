@@ -50,7 +50,9 @@ const VERSION = 2;
 type ExportedExperiment = [string, number, number, number, Omit<Experiment, 'store' | 'metaPath'>];
 /**
  * [runFolder, runId ('' when it is the folder name), metaSize, metaMtimeMs, paramsSig, tagsSig, metricsSig,
- *  metaRunName (1 when it is the run's name), then per metric file: key, size, mtimeMs, size - offset, lines, check]
+ *  metaRunName (1 when it is the run's name), then per metric file: key, size, mtime, size - offset, lines, check]
+ * A metric file's mtime is stored as mtimeMs - metaMtimeMs (mostly short, and exact: see mtimeField), or as a
+ * string of mtimeMs when that difference would not give it back exactly.
  */
 type ExportedRun = (string | number)[];
 const RUN_FIELDS = 8;
@@ -79,10 +81,16 @@ export function exportFileStoreState(root: string, experiments: Iterable<Experim
     const runFolder = r.key.slice(slash + 1);
     const name = r.metaRunName === undefined || r.metaRunName === r.run.runName ? 1 : r.metaRunName;
     const row: ExportedRun = [runFolder, r.run.runId === runFolder ? '' : r.run.runId, r.metaSize, r.metaMtimeMs, r.paramsSig, r.tagsSig, r.metricsSig, name];
-    for (const [key, m] of r.metrics) row.push(key, m.size, m.mtimeMs, m.size - m.cursor.offset, m.cursor.lines, m.cursor.check);
+    for (const [key, m] of r.metrics) row.push(key, m.size, mtimeField(m.mtimeMs, r.metaMtimeMs), m.size - m.cursor.offset, m.cursor.lines, m.cursor.check);
     (out.runs[folder] ??= []).push(row);
   }
   return out;
+}
+
+/** Two close doubles subtract exactly (Sterbenz), and adding back an exact difference gives the value again. */
+function mtimeField(mtimeMs: number, metaMtimeMs: number): number | string {
+  const d = mtimeMs - metaMtimeMs;
+  return metaMtimeMs + d === mtimeMs ? d : String(mtimeMs);
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -95,7 +103,7 @@ function validRun(v: unknown): v is ExportedRun {
   for (let i = 2; i < 7; i++) if (!isNum(v[i])) return false;
   for (let i = RUN_FIELDS; i < v.length; i += METRIC_FIELDS) {
     if (!isStr(v[i])) return false;
-    for (let j = 1; j < METRIC_FIELDS; j++) if (!isNum(v[i + j])) return false;
+    for (let j = 1; j < METRIC_FIELDS; j++) if (!isNum(v[i + j]) && !(j === 2 && isStr(v[i + j]) && isNum(Number(v[i + j])))) return false;
     if ((v[i + 3] as number) < 0 || (v[i + 3] as number) > (v[i + 1] as number)) return false;
   }
   return true;
@@ -140,7 +148,8 @@ export function importFileStoreState(
       let complete = true;
       for (let i = RUN_FIELDS; i < row.length; i += METRIC_FIELDS) {
         const key = row[i] as string;
-        const [size, mtimeMs, gap, lines, check] = row.slice(i + 1, i + METRIC_FIELDS) as number[];
+        const [size, mtime, gap, lines, check] = row.slice(i + 1, i + METRIC_FIELDS) as number[];
+        const mtimeMs = typeof mtime === 'number' ? (row[3] as number) + mtime : Number(mtime);
         const latest: LatestMetric | undefined = run.metrics[key];
         // A cursor past line 0 needs the latest point to fold appends into; without it, re-read the run.
         if (!latest && lines > 0) complete = false;
