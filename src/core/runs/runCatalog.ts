@@ -37,6 +37,10 @@ interface StoreEntry {
   /** Set when the store could not be read at all. */
   failure?: StoreProblem;
   changeToken?: string;
+  /** The reader's state moved on since it was last put in the index. */
+  stateDirty?: boolean;
+  /** A delta was cut short: from now on the saved state stays the older, safe one. */
+  stateFrozen?: boolean;
 }
 
 /**
@@ -179,16 +183,16 @@ export class RunCatalog {
     clearTimeout(this.saveTimer);
     await Promise.all([...this.stores.values()].map((e) => e.reader.close().catch(() => undefined)));
     if (this.indexPromise) {
-      const index = await this.indexPromise.catch(() => undefined);
-      await index?.save().catch((e: unknown) => this.opts.log.warn(`Run index not saved: ${String(e)}`));
-      index?.close();
+      await this.save().catch((e: unknown) => this.opts.log.warn(`Run index not saved: ${errorMessage(e)}`));
+      (await this.indexPromise.catch(() => undefined))?.close();
     }
     this.changed.dispose();
   }
 
   private openReader(ref: StoreRef, index: RunIndex, indexed: Run[]): Reader {
     if (ref.kind === 'mlflow-sqlite') return new MlflowSqliteReader(ref, { workerPath: this.opts.sqliteWorkerPath });
-    const reader = new MlflowFileStoreReader(ref);
+    // Histories are read on demand (metricHistory), not at startup: 10,000 runs hold 10 million points.
+    const reader = new MlflowFileStoreReader(ref, { histories: false });
     const state = index.readerState(ref.uri);
     if (state !== undefined) reader.importState(state, indexed);
     return reader;
@@ -212,7 +216,12 @@ export class RunCatalog {
         entry.failure = undefined;
         this.opts.log.info(`Read ${describe(entry.ref)}: ${entry.runs.size} runs, ${delta.runs.length} new or changed, in ${ms(t0)}`);
       } catch (e) {
-        if (this.abort.signal.aborted) return;
+        if (this.abort.signal.aborted) {
+          entry.stateFrozen = true;
+          return;
+        }
+        // A reader that failed half-way may believe it reported what it did not: start again from the saved state.
+        if (entry.reader instanceof MlflowFileStoreReader) entry.reader = this.openReader(entry.ref, index, [...entry.runs.values()]);
         entry.failure = { severity: 'error', file: entry.ref.path, message: errorMessage(e) };
         this.opts.log.error(`Could not read ${describe(entry.ref)}: ${errorMessage(e)}`);
       }
@@ -244,7 +253,11 @@ export class RunCatalog {
     const pieces = splitDelta(delta, 250);
     for (const [i, piece] of pieces.entries()) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      if (this.disposed) return;
+      if (this.disposed) {
+        // Part of the delta is not in the index: the reader's state must never be saved ahead of it.
+        entry.stateFrozen = true;
+        return;
+      }
       this.apply(entry, index, piece);
     }
     // Readers report a file's problem when they read it; a file that is gone has no problem left.
@@ -253,11 +266,11 @@ export class RunCatalog {
 
   private apply(entry: StoreEntry, index: RunIndex, delta: StoreDelta): void {
     index.applyDelta(delta);
+    entry.stateDirty = true;
     for (const id of delta.removedRunIds) entry.runs.delete(id);
     for (const run of delta.runs) entry.runs.set(run.runId, run);
     for (const id of delta.removedExperimentIds) entry.experiments.delete(id);
     for (const exp of delta.experiments) entry.experiments.set(exp.experimentId, exp);
-    if (entry.reader instanceof MlflowFileStoreReader) index.setReaderState(entry.ref.uri, entry.reader.exportState());
     const fresh = delta.problems.filter((p) => !entry.problems.some((q) => q.file === p.file && q.line === p.line && q.message === p.message));
     for (const p of fresh) this.opts.log.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
     entry.problems = mergeProblems(entry.problems, delta);
@@ -286,10 +299,26 @@ export class RunCatalog {
 
   private saveSoon(): void {
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => {
-      void this.index().then((i) => i.save()).catch((e: unknown) => this.opts.log.warn(`Run index not saved: ${errorMessage(e)}`));
-    }, 2000);
+    this.saveTimer = setTimeout(() => void this.save().catch((e: unknown) => this.opts.log.warn(`Run index not saved: ${errorMessage(e)}`)), 2000);
     this.saveTimer.unref?.();
+  }
+
+  /**
+   * Each file store's reader state goes into the index inside that store's queue, so it never runs ahead of the
+   * runs the index holds (a state ahead of the index would make a reopen skip runs; one behind only re-reads some).
+   */
+  private async save(): Promise<void> {
+    const index = await this.index();
+    for (const entry of this.stores.values()) {
+      const reader = entry.reader;
+      if (!(reader instanceof MlflowFileStoreReader)) continue;
+      await entry.queue.run(async () => {
+        if (!entry.stateDirty || entry.stateFrozen) return;
+        index.setReaderState(entry.ref.uri, reader.exportState());
+        entry.stateDirty = false;
+      });
+    }
+    await index.save();
   }
 
   private fire(storeUris: string[]): void {

@@ -52,7 +52,11 @@ export class MlflowFileStoreReader implements RunStoreReader {
   private runs = new Map<string, RunState>();
   private runKeyById = new Map<string, string>();
 
-  constructor(readonly ref: StoreRef) {}
+  /**
+   * `histories: false`: a first read of a metric file reports no history, only its latest point; later appends to the
+   * file are still reported. The extension uses it so 10 million points are not carried into memory at startup.
+   */
+  constructor(readonly ref: StoreRef, private readonly opts: { histories?: boolean } = {}) {}
 
   /** Everything in the store, read from scratch; keeps no state. */
   async readAll(signal?: AbortSignal): Promise<StoreSnapshot> {
@@ -509,8 +513,9 @@ export class MlflowFileStoreReader implements RunStoreReader {
       const prev = states.get(f.key);
       if (prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs) continue;
       let result;
+      const keepPoints = pass.keepPoints && (prev !== undefined || this.opts.histories !== false);
       try {
-        const opts = { keepPoints: pass.keepPoints, knownSize: f.size, knownMtimeMs: f.mtimeMs };
+        const opts = { keepPoints, knownSize: f.size, knownMtimeMs: f.mtimeMs };
         result = tailMetricFileSync(f.path, prev?.cursor, opts) ?? (await tailMetricFile(f.path, prev?.cursor, { ...opts, signal: pass.signal }));
       } catch (err) {
         if (isNotFound(err)) {
@@ -523,7 +528,7 @@ export class MlflowFileStoreReader implements RunStoreReader {
       if (result.problems.length > 0) pass.delta.problems.push(...result.problems);
       states.set(f.key, { size: result.size, mtimeMs: result.mtimeMs, cursor: result.cursor });
       changed = true;
-      if (pass.keepPoints && (result.replaced || result.series.steps.length > 0)) {
+      if (keepPoints && (result.replaced || result.series.steps.length > 0)) {
         const append: MetricAppend = { runId, key: f.key, series: result.series, replaced: result.replaced };
         pass.delta.appends.push(append);
       }
