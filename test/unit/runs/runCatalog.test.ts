@@ -24,7 +24,7 @@ async function until<T>(what: string, probe: () => T | undefined | false, ms = 5
 
 describe('RunCatalog over a file store', () => {
   it('reads a store, follows appended metric lines and new runs, and keeps problems by file', async () => {
-    const { tmp, root, ref } = await copyFixture();
+    const { tmp, ref } = await copyFixture();
     const { log } = quietLog();
     const catalog = new RunCatalog({ log });
     let changes = 0;
