@@ -11,17 +11,25 @@ export class StoreWatcher implements vscode.Disposable {
   private storeWatchers: vscode.Disposable[] = [];
   private readonly batcher: PathBatcher;
   private readonly discovery: vscode.Disposable[] = [];
+  private stores: readonly StoreRef[] = [];
 
-  constructor(onPathsChanged: (paths: string[]) => void, onStoreMaybeAdded: () => void) {
+  constructor(onPathsChanged: (paths: string[]) => void, onStoresMayHaveChanged: () => void) {
     this.batcher = new PathBatcher(onPathsChanged);
     for (const glob of ['**/mlflow.db', '**/mlruns/*/meta.yaml']) {
       const w = vscode.workspace.createFileSystemWatcher(glob, false, true, false);
-      this.discovery.push(w, w.onDidCreate(onStoreMaybeAdded), w.onDidDelete(onStoreMaybeAdded));
+      this.discovery.push(w, w.onDidCreate(onStoresMayHaveChanged), w.onDidDelete(onStoresMayHaveChanged));
     }
+    // Deleting a folder reports the folder, not each file in it: a store inside it is gone too.
+    const deletions = vscode.workspace.createFileSystemWatcher('**', true, true, false);
+    this.discovery.push(deletions, deletions.onDidDelete((uri) => {
+      const gone = uri.fsPath;
+      if (this.stores.some((s) => s.path === gone || s.path.startsWith(gone + path.sep))) onStoresMayHaveChanged();
+    }));
   }
 
   /** Follows exactly these stores. */
   watch(stores: readonly StoreRef[]): void {
+    this.stores = stores;
     vscode.Disposable.from(...this.storeWatchers).dispose();
     this.storeWatchers = stores.map((ref) => {
       const pattern = ref.kind === 'mlflow-sqlite'
