@@ -210,10 +210,12 @@ export class MlflowDb {
   /**
    * One row per run with all its keys and values as a JSON object: 200k params cross into JS as 10k rows and
    * become the run's record in one JSON.parse. (JSON.parse defines own properties, so a `__proto__` key is data.)
+   * NOT INDEXED: a scan of the table and an in-memory sort touch half the pages of a walk of the run_uuid index
+   * with a table lookup per row, so the whole run list fits in the VFS's snapshot cache (see there).
    */
   private async keyValues(q: Query, schema: Schema, table: 'params' | 'tags', byId: Map<string, Run>, set: (run: Run, values: Record<string, string>) => void): Promise<void> {
     if (!schema.tables.has(table)) return;
-    const rows = await q(`SELECT run_uuid, json_group_object(key, ifnull(CAST(value AS TEXT), '')) FROM ${table} WHERE key IS NOT NULL GROUP BY run_uuid`);
+    const rows = await q(`SELECT run_uuid, json_group_object(key, ifnull(CAST(value AS TEXT), '')) FROM ${table} NOT INDEXED WHERE key IS NOT NULL GROUP BY run_uuid`);
     for (const r of rows) {
       const run = byId.get(str(r[0]) ?? '');
       if (run) set(run, JSON.parse(String(r[1])) as Record<string, string>);
@@ -226,7 +228,7 @@ export class MlflowDb {
     const rows = await q(
       `SELECT run_uuid, json_group_object(key, json_object('value', ${jsonReal('value', c.has('is_nan') ? 'is_nan' : '0')},
          'timestamp', ifnull(timestamp, 0), 'step', ${c.has('step') ? 'ifnull(step, 0)' : '0'}))
-       FROM latest_metrics WHERE key IS NOT NULL GROUP BY run_uuid`,
+       FROM latest_metrics NOT INDEXED WHERE key IS NOT NULL GROUP BY run_uuid`,
     );
     for (const r of rows) {
       const run = byId.get(str(r[0]) ?? '');

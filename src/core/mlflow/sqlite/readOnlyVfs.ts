@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { DataArrayProxy } from '@journeyapps/wa-sqlite/src/FacadeVFS.js';
 import * as C from './sqliteCodes';
-import { changeCounter, fileExists, journalActive, walFingerprint } from './dbFileState';
+import { fileExists, journalActive, walFingerprint } from './dbFileState';
+import { SnapshotPageCache } from './snapshotPageCache';
 
 // A SQLite VFS for wa-sqlite that reads a live mlflow.db page by page and never writes, locks or deletes
 // anything on disk. Node cannot take SQLite-compatible file locks, so consistency comes from the file itself:
@@ -33,15 +34,9 @@ interface DiskFile {
 
 type OpenFile = TempFile | DiskFile;
 
-interface CachedPage {
-  buf: Buffer;
-  /** The transaction number that last used it. */
-  used: number;
-}
-
 /** Per database file: the snapshot page cache and the generation it belongs to. */
 export interface SnapshotState {
-  cache: Map<number, CachedPage>;
+  cache: SnapshotPageCache;
   /** Generation the cache is valid for (change counter, or WAL fingerprint in WAL mode); null = invalid. */
   gen: number | string | null;
   /** Generation read at the start of the current transaction. */
@@ -53,14 +48,20 @@ export interface VfsStats {
   diskReads: number;
   cacheHits: number;
   refreshes: number;
+  refreshMs: number;
   busy: number;
 }
+
+/** Why the last BUSY was returned: a -journal (a writer mid-commit, or a crashed one), or commits kept
+ *  landing while the snapshot cache was being refreshed. */
+export type BusyReason = 'journal' | 'changing';
 
 /** What the MLflow layer needs from the VFS besides the SQLite callbacks. */
 export interface ReadOnlyVfs extends SQLiteVFS {
   /** Set when a page read in this transaction may be newer than the snapshot; the caller clears it. */
   torn: boolean;
   readonly stats: VfsStats;
+  lastBusy: BusyReason | undefined;
   /**
    * Declares how the next connection to `dbPath` reads it (WAL or rollback). Cached pages are dropped when
    * the mode changed or when `replaced` (another file now sits at that path).
@@ -68,10 +69,12 @@ export interface ReadOnlyVfs extends SQLiteVFS {
   prepare(dbPath: string, wal: boolean, replaced: boolean): void;
 }
 
-/** Pages kept per database in the snapshot cache (8192 x 4 KiB = 32 MiB). */
+/** Pages kept per database in the snapshot cache (8192 x 4 KiB = 32 MiB): a run-list read of 10,000 runs
+ *  touches about 6,000. */
 const CACHE_PAGES = 8192;
-/** Cached pages unused for this many transactions are dropped at the next refresh. */
-const CACHE_IDLE_TRANSACTIONS = 4;
+/** Cached pages unused for this many transactions are dropped at the next refresh. Generous: between two run-list
+ *  reads the extension may make dozens of small reads (metric histories), and the run list must stay cached. */
+const CACHE_IDLE_TRANSACTIONS = 256;
 
 /**
  * Builds the VFS. FacadeVFS is ESM-only and so reachable only by dynamic import; the class is defined
@@ -82,10 +85,12 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
 
   class NodeReadOnlyVfs extends FacadeVFS implements ReadOnlyVfs {
     torn = false;
-    readonly stats: VfsStats = { diskReads: 0, cacheHits: 0, refreshes: 0, busy: 0 };
+    lastBusy: BusyReason | undefined;
+    readonly stats: VfsStats = { diskReads: 0, cacheHits: 0, refreshes: 0, refreshMs: 0, busy: 0 };
     private readonly files = new Map<number, OpenFile>();
     private readonly snaps = new Map<string, SnapshotState>();
     private tx = 0;
+    private readonly counterBuf = Buffer.alloc(4);
 
     constructor() {
       super(name, module);
@@ -103,7 +108,7 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
 
     private snapshotState(dbPath: string): SnapshotState {
       let s = this.snaps.get(dbPath);
-      if (!s) this.snaps.set(dbPath, (s = { cache: new Map(), gen: null, txGen: null, wal: false }));
+      if (!s) this.snaps.set(dbPath, (s = { cache: new SnapshotPageCache(CACHE_PAGES), gen: null, txGen: null, wal: false }));
       return s;
     }
 
@@ -148,12 +153,19 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
       this.tx++;
       // Rollback mode: generation = change counter. WAL mode: the db file changes only when a checkpoint
       // copies frames into it, and those pages are also in the -wal, which SQLite reads from there.
-      const generation = s.wal ? () => walFingerprint(f.path) : () => changeCounter(f.fd);
+      const generation = s.wal ? () => walFingerprint(f.path) : () => this.counter(f.fd);
       for (let attempt = 0; attempt < 3; attempt++) {
         const g0 = generation(); // generation first, then the journal: a commit starting later bumps it
-        if (!s.wal && journalActive(f.path)) return false;
+        if (!s.wal && journalActive(f.path)) {
+          this.lastBusy = 'journal';
+          return false;
+        }
         if (g0 !== s.gen) {
-          this.refreshCache(f, s);
+          s.gen = null; // invalid until the refresh is known to be clean
+          this.stats.refreshes++;
+          const t0 = performance.now();
+          s.cache.refresh(f.fd, this.tx - CACHE_IDLE_TRANSACTIONS);
+          this.stats.refreshMs += performance.now() - t0;
           if (generation() !== g0) {
             s.gen = null; // a commit or checkpoint began during the refresh
             continue;
@@ -163,16 +175,13 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
         s.txGen = g0;
         return true;
       }
+      this.lastBusy = 'changing';
       return false;
     }
 
-    /** Re-reads every recently used cached page in one burst; drops idle ones. */
-    private refreshCache(f: DiskFile, s: SnapshotState): void {
-      this.stats.refreshes++;
-      for (const [off, e] of s.cache) {
-        if (this.tx - e.used > CACHE_IDLE_TRANSACTIONS) s.cache.delete(off);
-        else if (fs.readSync(f.fd, e.buf, 0, e.buf.length, off) !== e.buf.length) s.cache.delete(off);
-      }
+    /** The change counter, without allocating (it is read after every page read from disk). */
+    private counter(fd: number): number {
+      return fs.readSync(fd, this.counterBuf, 0, 4, 24) === 4 ? this.counterBuf.readUInt32BE(0) : -1;
     }
 
     override jRead(pFile: number, proxy: DataArrayProxy, iOffset: number): number {
@@ -186,19 +195,16 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
       } else if (f.kind === 'main' && f.lock > C.SQLITE_LOCK_NONE && f.snap) {
         const s = f.snap;
         const valid = s.gen !== null && s.gen === s.txGen;
-        const hit = valid ? s.cache.get(iOffset) : undefined;
-        if (hit && hit.buf.length === pData.length) {
-          pData.set(hit.buf);
-          hit.used = this.tx;
+        if (valid && s.cache.get(iOffset, pData, this.tx)) {
           this.stats.cacheHits++;
           return C.SQLITE_OK;
         }
         n = fs.readSync(f.fd, pData, 0, pData.length, iOffset);
         this.stats.diskReads++;
-        if (!s.wal && changeCounter(f.fd) !== s.txGen) this.torn = true;
+        if (!s.wal && this.counter(f.fd) !== s.txGen) this.torn = true;
         // Cache it even if it may be newer: the counter moved, so the next transaction re-reads all cached
         // pages anyway, and a retried query then runs from memory.
-        if (valid && n === pData.length && pData.length >= 512) this.cachePage(s, iOffset, pData);
+        if (valid && n === pData.length && pData.length >= 512) s.cache.put(iOffset, pData, this.tx);
       } else {
         n = fs.readSync(f.fd, pData, 0, pData.length, iOffset);
         this.stats.diskReads++;
@@ -208,21 +214,6 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
         return C.SQLITE_IOERR_SHORT_READ;
       }
       return C.SQLITE_OK;
-    }
-
-    /** Adds a page, evicting the oldest when full and reusing its buffer (a full scan would otherwise churn GC). */
-    private cachePage(s: SnapshotState, offset: number, data: Uint8Array): void {
-      let buf: Buffer | undefined;
-      if (s.cache.size >= CACHE_PAGES) {
-        const oldest = s.cache.keys().next().value as number;
-        const evicted = s.cache.get(oldest);
-        s.cache.delete(oldest);
-        if (evicted && evicted.buf.length === data.length) buf = evicted.buf;
-      }
-      buf ??= Buffer.allocUnsafe(data.length);
-      buf.set(data);
-      s.cache.delete(offset); // re-insert at the young end
-      s.cache.set(offset, { buf, used: this.tx });
     }
 
     override jWrite(pFile: number, proxy: DataArrayProxy, iOffset: number): number {
@@ -272,6 +263,7 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
       const f = this.files.get(pFile);
       if (!f) return C.SQLITE_IOERR;
       if (f.kind === 'main' && f.lock === C.SQLITE_LOCK_NONE && lockType >= C.SQLITE_LOCK_SHARED) {
+        this.lastBusy = undefined;
         if (!this.beginSnapshot(f)) {
           this.stats.busy++;
           return C.SQLITE_BUSY;

@@ -52,7 +52,7 @@ export class SnapshotConnection {
 
   constructor(private readonly engine: SqliteEngine, readonly path: string, opts: SnapshotOptions = {}) {
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 10_000;
-    this.cacheKiB = opts.cacheKiB ?? 8192;
+    this.cacheKiB = opts.cacheKiB ?? 2048; // small: the VFS snapshot cache already keeps the working set
   }
 
   async read<T>(fn: (q: Query) => Promise<T>, isCancelled: () => boolean = () => false): Promise<T> {
@@ -82,20 +82,34 @@ export class SnapshotConnection {
       const torn = this.engine.vfs.torn || (this.wal && walFingerprint(this.path) !== walBefore);
       if (!err && !torn) return result as T;
       const code = sqliteCode(err);
-      // A torn snapshot explains any error (even "no MLflow tables" while MLflow creates them): retry it.
+      // A torn snapshot explains any error (even "malformed", or "no MLflow tables" while MLflow creates
+      // them): retry it. Only an error on an untorn snapshot says something about the file.
       if (err && !torn) {
         if (err instanceof StoreError) throw err;
         if (code === undefined || !RETRYABLE.has(code)) throw this.describe(err, code);
         if (code !== C.SQLITE_BUSY && ++errorRetries > MAX_ERROR_RETRIES) throw this.describe(err, code);
       }
-      if (Date.now() > deadline) {
-        if (err instanceof StoreError) throw err;
-        throw err ? this.describe(err, code) : new StoreError(`${this.path} kept changing while it was read for ${this.busyTimeoutMs / 1000} s; try again when the writer is idle.`, this.path);
-      }
+      if (Date.now() > deadline) throw this.gaveUp(err, code, torn);
       this.stats.retries++;
-      if (err && code !== C.SQLITE_BUSY) await this.disconnect();
+      // SQLite's own page cache outlives the transaction and is only checked against the change counter on
+      // page 1: after a torn read it can hold pages of two commits under the newer counter, and the next
+      // transaction would trust them (a "malformed" error, or silently mixed rows). Start afresh.
+      if (torn || (err && code !== C.SQLITE_BUSY)) await this.disconnect();
       await sleep(code === C.SQLITE_BUSY ? 2 : Math.min(attempt, 10)); // BUSY: a writer is mid-commit
     }
+  }
+
+  /** The error for a read that found no quiet moment before the deadline. */
+  private gaveUp(err: unknown, code: number | undefined, torn: boolean): StoreError {
+    const changing = torn || (code === C.SQLITE_BUSY && this.engine.vfs.lastBusy === 'changing');
+    if (changing) {
+      return new StoreError(
+        `${this.path} kept changing while it was read for ${this.busyTimeoutMs / 1000} s (a writer commits faster than a read finishes); it will be read again after the next change.`,
+        this.path,
+      );
+    }
+    if (err instanceof StoreError) return err;
+    return err ? this.describe(err, code) : new StoreError(`Could not read ${this.path} within ${this.busyTimeoutMs / 1000} s.`, this.path);
   }
 
   async close(): Promise<void> {
