@@ -26,7 +26,7 @@ export function compileRunQuery(filterText: string, orderByText: string): RunQue
 
 /** For input boxes: a message pointing at the bad token, or undefined when both parse. */
 export function validateRunQuery(filterText: string, orderByText: string): { filter?: string; orderBy?: string } | undefined {
-  const describe = (e: unknown) => e instanceof FilterSyntaxError ? `${e.message} (column ${e.column + 1})` : String(e);
+  const describe = (e: unknown) => (e instanceof FilterSyntaxError ? e.message : String(e));
   try {
     parseRunFilter(filterText);
   } catch (e) {

@@ -18,7 +18,7 @@ if (opts.phase === 'build') {
   rmSync(opts.index, { force: true });
   const t0 = performance.now();
   const { index } = await RunIndex.open({ file: opts.index });
-  const reader = new MlflowFileStoreReader(ref);
+  const reader = new MlflowFileStoreReader(ref, { histories: false }); // as the extension's RunCatalog reads
   const delta = await reader.sync();
   index.applyDelta(delta);
   index.setReaderState(ref.uri, reader.exportState());
@@ -36,7 +36,7 @@ if (opts.phase === 'build') {
   const indexed = index.runs({ storeUri: ref.uri, includeDeleted: true });
   steps.runsMs = ms(t);
   t = performance.now();
-  const reader = new MlflowFileStoreReader(ref);
+  const reader = new MlflowFileStoreReader(ref, { histories: false });
   const imported = reader.importState(index.readerState(ref.uri), indexed);
   steps.importMs = ms(t);
   t = performance.now();

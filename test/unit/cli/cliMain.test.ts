@@ -129,11 +129,11 @@ describe('mlops-workbench CLI (end to end, in-process)', function () {
     const r = await cli(['runs', '--tracking-uri', mlruns, '--filter', 'metrics.acc is 1']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /invalid --filter: Expected a comparison operator after 'metrics\.acc' at column 12, found 'is'/);
+    assert.match(r.stderr, /invalid --filter: Expected a comparison operator after 'metrics\.acc' at column 13, found 'is'/);
     assert.ok(r.stderr.includes('  metrics.acc is 1\n  ' + ' '.repeat(12) + '^^'), r.stderr);
     const o = await cli(['runs', '--tracking-uri', mlruns, '--order-by', 'metrics.acc DOWN']);
     assert.equal(o.code, 2);
-    assert.match(o.stderr, /invalid --order-by: .*column 12/);
+    assert.match(o.stderr, /invalid --order-by: .*column 13/);
   });
 
   it('exits 2 with usage for an unknown command, flag or bad --max', async () => {

@@ -77,14 +77,14 @@ describe('parseRunFilter', () => {
     assert.equal(e.column, 17);
     assert.equal(e.token, 'is');
     assert.equal(e.length, 2);
-    assert.match(e.message, /^Expected a comparison operator after 'metrics\.accuracy' at column 17, found 'is'/);
+    assert.match(e.message, /^Expected a comparison operator after 'metrics\.accuracy' at column 18, found 'is'/);
     assert.equal(e.formatWithCaret(), 'metrics.accuracy is 0.9\n                 ^^');
   });
 
   it('rejects OR with a clear message', () => {
     const e = syntaxError("params.a = 'x' OR params.a = 'y'");
     assert.equal(e.column, 15);
-    assert.match(e.message, /OR at column 15 is not supported.*AND/);
+    assert.match(e.message, /OR at column 16 is not supported.*AND/);
   });
 
   it('reports the column of several other bad inputs', () => {
@@ -99,9 +99,9 @@ describe('parseRunFilter', () => {
       ["status IN ('x')", 7, /only run_id takes a list/],
       ["run_id IN ()", 11, /single-quoted run id.*must not be empty/],
       ["run_id IN ('a' 'b')", 15, /Expected ',' or '\)'/],
-      ['metrics.acc > 1 AND', 19, /Expected a condition after 'AND' at column 19, found the end of the filter/],
+      ['metrics.acc > 1 AND', 19, /Expected a condition after 'AND' at column 20, found the end of the filter/],
       ["metrics.acc > 1 metrics.b > 2", 16, /Expected AND or the end of the filter after 'metrics\.acc > 1'/],
-      ["params.a = 'x", 11, /Unterminated string at column 11/],
+      ["params.a = 'x", 11, /Unterminated string at column 12/],
       ['metrics.val-loss > 1', 11, /Unexpected character '-'.*quoted with backticks/],
       ['start_time > 1.5', 13, /whole number of epoch milliseconds/],
       ['metrics.a == 1', 10, /Use '=' for equality/],
@@ -113,7 +113,7 @@ describe('parseRunFilter', () => {
       const e = syntaxError(text);
       assert.equal(e.column, column, `${text}: ${e.message}`);
       assert.match(e.message, message, text);
-      assert.ok(e.message.includes(`column ${column}`), e.message);
+      assert.ok(e.message.includes(`column ${column + 1}`), e.message);
     }
   });
 

@@ -20,7 +20,7 @@ describe('parseOrderBy', () => {
 
   it('reports errors with the column of the bad token', () => {
     const cases: Array<[string, number, RegExp]> = [
-      ['metrics.acc DOWN', 12, /Expected ASC, DESC, ',' or the end of the order-by after 'metrics\.acc' at column 12, found 'DOWN'/],
+      ['metrics.acc DOWN', 12, /Expected ASC, DESC, ',' or the end of the order-by after 'metrics\.acc' at column 13, found 'DOWN'/],
       ['metrics.acc DESC x', 17, /after 'metrics\.acc DESC'/],
       ['metrics.acc,', 12, /found the end of the order-by/],
       ['foo DESC', 0, /Unknown attribute 'foo'/],

@@ -186,6 +186,31 @@ async function main() {
       await shot('filter-cleared');
     });
 
+    await step('a bad filter is pointed at by column in the input box, and nothing changes', async () => {
+      await runCommand('MLOps: Filter Runs…');
+      const box = page.locator('.quick-input-widget input');
+      await box.waitFor();
+      await page.waitForTimeout(200);
+      await box.fill('metrics.accuracy >> 0.5');
+      const message = page.locator('.quick-input-widget .quick-input-message', { hasText: /column \d+/ });
+      await message.waitFor({ timeout: 10000 });
+      const text = (await message.innerText()).trim();
+      if (!/at column 19/.test(text)) throw new Error(`expected the error at column 19 (the second '>'), got: ${text}`);
+      await shot('bad-filter');
+      await page.keyboard.press('Escape');
+    });
+
+    await step('hovering a run shows its tooltip with run id, metrics and params', async () => {
+      const row = runRows.first();
+      await row.locator('.label-name').hover();
+      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Run ID' }).first();
+      await hover.waitFor({ timeout: 10000 });
+      const text = await hover.innerText();
+      for (const part of ['Run ID', 'Metrics', 'Params']) if (!text.includes(part)) throw new Error(`tooltip lacks "${part}": ${text.slice(0, 200)}`);
+      await shot('run-tooltip');
+      await page.mouse.move(700, 450);
+    });
+
     await step('the active filter is visible in the Runs view', async () => {
       if (!state.filterChecked) throw new Error('the filter step did not get as far as applying the filter');
       if (state.filterNotShown) throw new Error(state.filterNotShown);

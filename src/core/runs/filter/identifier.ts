@@ -57,7 +57,7 @@ export class TokenCursor {
   /** An error at `token`: `<expected> at column N, found 'x'` (or `found the end of the text`). */
   fail(expected: string, token: Token, hint = '', noun = 'filter'): FilterSyntaxError {
     const found = token.kind === 'end' ? `found the end of the ${noun}` : `found '${token.raw}'`;
-    return this.error(`${expected} at column ${token.start}, ${found}${hint ? `. ${hint}` : ''}`, token);
+    return this.error(`${expected} at column ${token.start + 1}, ${found}${hint ? `. ${hint}` : ''}`, token);
   }
 
   error(message: string, token: Token): FilterSyntaxError {
@@ -86,7 +86,7 @@ export function parseIdentifier(cur: TokenCursor, attributes: Record<string, str
       const hint = first.kind === 'word' && !(key in PREFIXES)
         ? `A metric, param or tag needs a prefix: metrics.${key}, params.${key} or tags.${key}`
         : `Valid attributes: ${ATTRIBUTE_LIST}`;
-      throw cur.error(`Unknown attribute '${first.raw}' at column ${first.start}. ${hint}`, first);
+      throw cur.error(`Unknown attribute '${first.raw}' at column ${first.start + 1}. ${hint}`, first);
     }
     return { type: 'attribute', key: canonical, text: first.raw, start: first.start, end: first.start + first.raw.length };
   }
@@ -95,13 +95,13 @@ export function parseIdentifier(cur: TokenCursor, attributes: Record<string, str
   const type = first.kind === 'dquote' ? undefined : PREFIXES[first.value];
   if (type === undefined) {
     if (first.kind === 'word' && first.value.toLowerCase() in PREFIXES) {
-      throw cur.error(`Unknown prefix '${first.raw}' at column ${first.start}: prefixes are lower case (${first.value.toLowerCase()}.)`, first);
+      throw cur.error(`Unknown prefix '${first.raw}' at column ${first.start + 1}: prefixes are lower case (${first.value.toLowerCase()}.)`, first);
     }
     if (first.kind === 'word' && /^datasets?$/i.test(first.value)) {
-      throw cur.error(`Filtering on datasets ('${first.raw}' at column ${first.start}) is not supported here`, first);
+      throw cur.error(`Filtering on datasets ('${first.raw}' at column ${first.start + 1}) is not supported here`, first);
     }
     throw cur.error(
-      `Unknown prefix '${first.raw}' at column ${first.start}: expected metrics., params., tags. or attributes. ` +
+      `Unknown prefix '${first.raw}' at column ${first.start + 1}: expected metrics., params., tags. or attributes. ` +
         '(also metric., param., parameter., parameters., tag., attribute., attr., run.)',
       first,
     );
@@ -130,11 +130,11 @@ export function parseIdentifier(cur: TokenCursor, attributes: Record<string, str
       'Quote keys with spaces or special characters with backticks, e.g. metrics.`f1 score`', noun);
   }
   const text = cur.text.slice(first.start, end);
-  if (key === '') throw cur.error(`Empty key in '${text}' at column ${first.start}`, keyStart);
+  if (key === '') throw cur.error(`Empty key in '${text}' at column ${first.start + 1}`, keyStart);
   if (type === 'attribute') {
     const canonical = attributes[key];
     if (canonical === undefined) {
-      throw cur.error(`Unknown attribute '${key}' at column ${keyStart.start}. Valid attributes: ${ATTRIBUTE_LIST}`, keyStart);
+      throw cur.error(`Unknown attribute '${key}' at column ${keyStart.start + 1}. Valid attributes: ${ATTRIBUTE_LIST}`, keyStart);
     }
     key = canonical;
   }

@@ -27,7 +27,7 @@ export function parseRunFilter(text: string): RunFilter {
     }
     if (isWord(t, 'OR')) {
       throw cur.error(
-        `OR at column ${t.start} is not supported: MLflow search only joins conditions with AND. ` +
+        `OR at column ${t.start + 1} is not supported: MLflow search only joins conditions with AND. ` +
           'Run one search per alternative, or use IN for several run ids',
         t,
       );
@@ -51,7 +51,7 @@ function parseClause(cur: TokenCursor): FilterClause {
 
   if (id.type === 'metric' || (id.type === 'attribute' && NUMERIC_ATTRIBUTES.has(id.key))) {
     if (!NUMERIC_OPERATORS.has(op)) {
-      throw cur.error(`Operator '${opToken.raw}' at column ${opToken.start} does not apply to ${id.text}: ` +
+      throw cur.error(`Operator '${opToken.raw}' at column ${opToken.start + 1} does not apply to ${id.text}: ` +
         `${id.type === 'metric' ? 'metrics' : id.key} compare with =, !=, <, <=, >, >=`, opToken);
     }
     const valueToken = cur.peek();
@@ -63,20 +63,20 @@ function parseClause(cur: TokenCursor): FilterClause {
     if (id.type === 'metric') return { type: 'metric', key: id.key, op: op as NumericOperator, value: Number(valueToken.raw) };
     // MLflow converts with int(): a time must be a whole number of epoch milliseconds.
     if (!/^-?\d+$/.test(valueToken.raw)) {
-      throw cur.error(`Expected a whole number of epoch milliseconds ${after} at column ${valueToken.start}, found '${valueToken.raw}'`, valueToken);
+      throw cur.error(`Expected a whole number of epoch milliseconds ${after} at column ${valueToken.start + 1}, found '${valueToken.raw}'`, valueToken);
     }
     return { type: 'numericAttribute', key: id.key as NumericAttribute, op: op as NumericOperator, value: Number(valueToken.raw) };
   }
 
   if (op === 'IN' || op === 'NOT IN') {
     if (id.type !== 'attribute' || id.key !== 'run_id') {
-      throw cur.error(`Operator '${op}' at column ${opToken.start} does not apply to ${id.text}: only run_id takes a list, ` +
+      throw cur.error(`Operator '${op}' at column ${opToken.start + 1} does not apply to ${id.text}: only run_id takes a list, ` +
         `e.g. attributes.run_id IN ('a1b2', 'c3d4')`, opToken);
     }
     return { type: 'runIdList', key: 'run_id', op, value: readList(cur, after) };
   }
   if (!STRING_OPERATORS.has(op)) {
-    throw cur.error(`Operator '${opToken.raw}' at column ${opToken.start} does not apply to ${id.text}: ` +
+    throw cur.error(`Operator '${opToken.raw}' at column ${opToken.start + 1} does not apply to ${id.text}: ` +
       `${id.type === 'attribute' ? id.key : id.type + 's'} compare with =, !=, LIKE, ILIKE` +
       `${id.type === 'attribute' ? '' : `. ${capital(id.type)} values are strings`}`, opToken);
   }

@@ -82,7 +82,7 @@ export function tokenize(text: string): Token[] {
       const ch = String.fromCodePoint(text.codePointAt(i) ?? 0);
       const inName = prev !== undefined && !spaceBefore && (prev.kind === 'word' || prev.kind === 'dot');
       const hint = inName ? '. Keys with characters other than letters, digits and _ must be quoted with backticks, e.g. metrics.`val-loss`' : '';
-      throw new FilterSyntaxError(`Unexpected character '${ch}' at column ${i}${hint}`, text, i, ch.length, ch);
+      throw new FilterSyntaxError(`Unexpected character '${ch}' at column ${i + 1}${hint}`, text, i, ch.length, ch);
     }
   }
   tokens.push({ kind: 'end', raw: '', value: '', start: text.length, spaceBefore });
@@ -106,7 +106,7 @@ function readQuoted(text: string, start: number, quote: string): string {
   }
   const what = quote === '`' ? 'backtick' : quote === '"' ? 'double quote' : 'quote';
   throw new FilterSyntaxError(
-    `Unterminated string at column ${start}: add the closing ${what} (${quote})`,
+    `Unterminated string at column ${start + 1}: add the closing ${what} (${quote})`,
     text, start, text.length - start, text.slice(start),
   );
 }
