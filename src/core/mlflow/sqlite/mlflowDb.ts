@@ -1,12 +1,17 @@
 import { isLaterPoint } from '../../runs/latestMetric';
 import { parseRunStatus } from '../../runs/statusNames';
-import { StoreError, type Experiment, type LatestMetric, type MetricPoint, type Run, type StoreProblem, type StoreRef, type StoreSnapshot } from '../../runs/types';
+import { StoreError, type Experiment, type LatestMetric, type MetricPoint, type StoreProblem, type StoreRef, type StoreSnapshot } from '../../runs/types';
 import { KNOWN_MLFLOW_REVISIONS } from './alembicRevisions';
-import { SnapshotConnection, type Query, type SnapshotOptions, type SqlValue } from './snapshotConnection';
+import { RUN_STATUS_ORDER, type ColumnarSnapshot, type RunColumns } from './runColumns';
+import { KeyValueBuilder, MetricBuilder, RunRowBuilder } from './runColumnsBuilder';
+import { runsFromColumns } from './runsFromColumns';
+import { SnapshotConnection, type Query, type Scan, type SnapshotOptions, type SqlValue } from './snapshotConnection';
+import * as C from './sqliteCodes';
 import type { SqliteEngine } from './sqliteEngine';
+import { grown, StringTableBuilder } from './stringTableBuilder';
 
 // MLflow's tracking tables (mlflow/store/tracking/dbmodels/models.py), read in bulk: one statement per table,
-// grouped per run inside SQLite, never one query per run. Columns added by later migrations are looked up with
+// never one query per run. Columns added by later migrations are looked up with
 // PRAGMA table_info and read as NULL where an older schema lacks them.
 
 const OPTIONAL_TABLES = ['experiment_tags', 'params', 'tags', 'latest_metrics', 'metrics'] as const;
@@ -28,15 +33,6 @@ function str(v: SqlValue | undefined): string | null {
   return typeof v === 'string' ? v : String(v);
 }
 
-/**
- * SQL for a REAL as exact JSON: SQLite's JSON rendering keeps 15 significant digits, '%!.17g' round-trips every
- * double. NaN (is_nan = 1, or a NULL value that old schemas allowed) becomes null; infinities 9e999.
- */
-function jsonReal(value: string, isNan: string): string {
-  return `CASE WHEN ${isNan} = 1 OR ${value} IS NULL THEN NULL WHEN abs(${value}) <= 1.7976931348623157e308 THEN json(printf('%!.17g', ${value}))
-    WHEN ${value} > 0 THEN json('9e999') ELSE json('-9e999') END`;
-}
-
 /** A metric value as MLflow reads it back: is_nan wins, and a NULL value (allowed by old schemas) is NaN too. */
 function metricValue(value: SqlValue | undefined, isNan: SqlValue | undefined): number {
   if (num(isNan) === 1) return NaN;
@@ -46,13 +42,19 @@ function metricValue(value: SqlValue | undefined, isNan: SqlValue | undefined): 
 export class MlflowDb {
   readonly conn: SnapshotConnection;
 
-  constructor(engine: SqliteEngine, readonly path: string, opts: SnapshotOptions = {}) {
+  constructor(private readonly engine: SqliteEngine, readonly path: string, opts: SnapshotOptions = {}) {
     this.conn = new SnapshotConnection(engine, path, opts);
   }
 
   /** Every experiment and run (deleted ones too), from one consistent snapshot. */
-  readAll(ref: StoreRef, isCancelled?: () => boolean): Promise<StoreSnapshot> {
-    return this.conn.read(async (q) => {
+  async readAll(ref: StoreRef, isCancelled?: () => boolean): Promise<StoreSnapshot> {
+    const snapshot = await this.readColumns(ref, isCancelled);
+    return { ...snapshot, runs: runsFromColumns(snapshot.runs, snapshot.store) };
+  }
+
+  /** As readAll, with the runs as columns: what the worker sends (see runColumns.ts). */
+  readColumns(ref: StoreRef, isCancelled?: () => boolean): Promise<ColumnarSnapshot> {
+    return this.conn.read(async (q, scan) => {
       const problems: StoreProblem[] = [];
       const schema = await this.schema(q);
       await this.checkRevision(q, schema, problems);
@@ -64,7 +66,7 @@ export class MlflowDb {
         problems.push({ severity: 'warning', file: this.path, message });
       }
       const experiments = await this.experiments(q, schema, ref);
-      const runs = await this.runs(q, schema, ref, problems);
+      const runs = await this.runColumns(q, scan, schema, problems);
       return { store: ref, experiments, runs, problems };
     }, isCancelled);
   }
@@ -154,41 +156,68 @@ export class MlflowDb {
     return [...byId.values()];
   }
 
-  private async runs(q: Query, schema: Schema, ref: StoreRef, problems: StoreProblem[]): Promise<Run[]> {
+  /**
+   * The runs as columns (see runColumns.ts), one plain scan per table: no GROUP BY, so SQLite sorts nothing
+   * (the sort of 200,000 params grew the WASM heap, which never shrinks), and cells go from SQLite's memory
+   * into the columns without a JS string or array per row. Rows of one run need not be adjacent.
+   */
+  private async runColumns(q: Query, scan: Scan, schema: Schema, problems: StoreProblem[]): Promise<RunColumns> {
+    const { raw } = this.engine;
+    const strings = new StringTableBuilder();
+    const runs = new RunRowBuilder();
+    /** Per string id: 1 + the index of the run with that id, 0 if none. */
+    let runOfString = new Int32Array(1024);
+    const deletedId = strings.addText('deleted');
+    const statusOf = new Map<number, number>();
+    const badStatuses = new Map<string, number>();
+    /** The cell as a string id; -1 for NULL. */
+    const textId = (stmt: number, col: number): number => {
+      if (raw.columnType(stmt, col) === C.SQLITE_NULL) return -1;
+      const ptr = raw.columnText(stmt, col);
+      return strings.add(raw.heap(), ptr, raw.columnBytes(stmt, col));
+    };
+    /** NULL and text that is not a number read as NaN (null), as MLflow's int columns never hold them. */
+    const numberOrNaN = (stmt: number, col: number): number => {
+      const type = raw.columnType(stmt, col);
+      if (type === C.SQLITE_INTEGER || type === C.SQLITE_FLOAT) return raw.columnDouble(stmt, col);
+      if (type === C.SQLITE_NULL) return NaN;
+      return num(strings.text(textId(stmt, col))) ?? NaN;
+    };
+    const statusIndex = (stmt: number): number => {
+      const type = raw.columnType(stmt, 4);
+      const id = type === C.SQLITE_NULL ? -1 : textId(stmt, 4);
+      let index = statusOf.get(id);
+      if (index === undefined) {
+        const value = type === C.SQLITE_INTEGER || type === C.SQLITE_FLOAT ? raw.columnDouble(stmt, 4) : id < 0 ? null : strings.text(id);
+        const status = parseRunStatus(value);
+        index = status ? RUN_STATUS_ORDER.indexOf(status) : -1;
+        statusOf.set(id, index);
+      }
+      if (index >= 0) return index;
+      const shown = String(type === C.SQLITE_NULL ? null : type === C.SQLITE_TEXT ? strings.text(id) : raw.columnDouble(stmt, 4));
+      badStatuses.set(shown, (badStatuses.get(shown) ?? 0) + 1);
+      return RUN_STATUS_ORDER.indexOf('SCHEDULED'); // MLflow's column default
+    };
+
     const c = schema.columns.get('runs') ?? new Set<string>();
     const col = (name: string) => (c.has(name) ? name : 'NULL');
-    const rows = await q(
+    await scan(
       `SELECT run_uuid, ${col('name')}, experiment_id, ${col('user_id')}, ${col('status')}, ${col('start_time')},
               ${col('end_time')}, ${col('lifecycle_stage')}, ${col('artifact_uri')}
        FROM runs ORDER BY start_time DESC, run_uuid`,
+      (stmt) => {
+        const runId = textId(stmt, 0);
+        if (runId < 0 || raw.columnBytes(stmt, 0) === 0) return;
+        runOfString = grown(runOfString, runId + 1);
+        if (runOfString[runId] !== 0) return; // a duplicate id (no primary key in a hand-made db)
+        const status = statusIndex(stmt);
+        const index = runs.push(
+          runId, textId(stmt, 1), textId(stmt, 2), textId(stmt, 3), textId(stmt, 8), status,
+          textId(stmt, 7) === deletedId, numberOrNaN(stmt, 5), numberOrNaN(stmt, 6),
+        );
+        runOfString[runId] = index + 1;
+      },
     );
-    const byId = new Map<string, Run>();
-    const badStatuses = new Map<string, number>();
-    for (const r of rows) {
-      const runId = str(r[0]);
-      if (!runId) continue;
-      let status = parseRunStatus(r[4]);
-      if (!status) {
-        badStatuses.set(String(r[4]), (badStatuses.get(String(r[4])) ?? 0) + 1);
-        status = 'SCHEDULED'; // MLflow's column default
-      }
-      byId.set(runId, {
-        runId,
-        runName: str(r[1]) ?? '',
-        experimentId: str(r[2]) ?? '',
-        status,
-        startTime: num(r[5]),
-        endTime: num(r[6]),
-        lifecycleStage: r[7] === 'deleted' ? 'deleted' : 'active',
-        artifactUri: str(r[8]),
-        userId: str(r[3]),
-        params: {},
-        tags: {},
-        metrics: {},
-        parentRunId: null,
-        store: ref,
-      });
-    }
     for (const [value, count] of badStatuses) {
       problems.push({
         severity: 'warning',
@@ -196,63 +225,74 @@ export class MlflowDb {
         message: `${count} run(s) in ${this.path} have status ${JSON.stringify(value)}, not one of MLflow's (RUNNING, SCHEDULED, FINISHED, FAILED, KILLED); shown as SCHEDULED.`,
       });
     }
-    await this.keyValues(q, schema, 'params', byId, (run, values) => (run.params = values));
-    await this.keyValues(q, schema, 'tags', byId, (run, values) => (run.tags = values));
-    await this.latestMetrics(q, schema, byId);
-    for (const run of byId.values()) {
-      // MLflow falls back to the mlflow.runName tag when runs.name is empty (old schemas and clients).
-      if (!run.runName) run.runName = run.tags['mlflow.runName'] ?? '';
-      run.parentRunId = run.tags['mlflow.parentRunId'] ?? null;
+
+    // The run of a row: most tables hold a run's rows together, so compare with the previous row's id first.
+    let lastRunString = -1;
+    let lastRun = -1;
+    const runOf = (stmt: number): number => {
+      const ptr = raw.columnText(stmt, 0);
+      const len = raw.columnBytes(stmt, 0);
+      const heap = raw.heap();
+      if (lastRunString >= 0 && strings.equalsAt(lastRunString, heap, ptr, len)) return lastRun;
+      lastRunString = strings.add(heap, ptr, len);
+      lastRun = lastRunString < runOfString.length ? runOfString[lastRunString] - 1 : -1;
+      return lastRun;
+    };
+    const keyValues = async (table: 'params' | 'tags'): Promise<KeyValueBuilder> => {
+      const out = new KeyValueBuilder();
+      if (!schema.tables.has(table)) return out;
+      lastRunString = -1;
+      // Values as text, NULL as '' (MLflow's columns are NOT NULL; hand-made dbs may differ).
+      await scan(`SELECT run_uuid, key, value FROM ${table} NOT INDEXED WHERE key IS NOT NULL`, (stmt) => {
+        const run = runOf(stmt);
+        if (run < 0) return;
+        const key = textId(stmt, 1);
+        const ptr = raw.columnText(stmt, 2);
+        out.push(run, key, strings.add(raw.heap(), ptr, raw.columnBytes(stmt, 2)));
+      });
+      return out;
+    };
+    const params = await keyValues('params');
+    const tags = await keyValues('tags');
+    const metrics = new MetricBuilder();
+    if (schema.tables.has('latest_metrics')) {
+      const m = schema.columns.get('latest_metrics') ?? new Set<string>();
+      lastRunString = -1;
+      await scan(
+        `SELECT run_uuid, key, value, ifnull(timestamp, 0), ${m.has('step') ? 'ifnull(step, 0)' : '0'}, ${m.has('is_nan') ? 'is_nan' : '0'}
+         FROM latest_metrics NOT INDEXED WHERE key IS NOT NULL`,
+        (stmt) => {
+          const run = runOf(stmt);
+          if (run < 0) return;
+          const value = raw.columnDouble(stmt, 5) === 1 ? NaN : numberOrNaN(stmt, 2);
+          metrics.push(run, textId(stmt, 1), value, numberOrNaN(stmt, 3) || 0, numberOrNaN(stmt, 4) || 0);
+        },
+      );
+    } else {
+      await this.foldMetricHistory(q, schema, (runId, key, point) => {
+        const run = runOfString[strings.addText(runId)] - 1;
+        if (run >= 0) metrics.push(run, strings.addText(key), point.value, point.timestamp, point.step);
+      });
     }
-    return [...byId.values()];
+    return { strings: strings.finish(), runs: runs.finish(), params: params.finish(), tags: tags.finish(), metrics: metrics.finish() };
   }
 
-  /**
-   * One row per run with all its keys and values as a JSON object: 200k params cross into JS as 10k rows and
-   * become the run's record in one JSON.parse. (JSON.parse defines own properties, so a `__proto__` key is data.)
-   * NOT INDEXED: a scan of the table and an in-memory sort touch half the pages of a walk of the run_uuid index
-   * with a table lookup per row, so the whole run list fits in the VFS's snapshot cache (see there).
-   */
-  private async keyValues(q: Query, schema: Schema, table: 'params' | 'tags', byId: Map<string, Run>, set: (run: Run, values: Record<string, string>) => void): Promise<void> {
-    if (!schema.tables.has(table)) return;
-    const rows = await q(`SELECT run_uuid, json_group_object(key, ifnull(CAST(value AS TEXT), '')) FROM ${table} NOT INDEXED WHERE key IS NOT NULL GROUP BY run_uuid`);
-    for (const r of rows) {
-      const run = byId.get(str(r[0]) ?? '');
-      if (run) set(run, JSON.parse(String(r[1])) as Record<string, string>);
-    }
-  }
-
-  private async latestMetrics(q: Query, schema: Schema, byId: Map<string, Run>): Promise<void> {
-    if (!schema.tables.has('latest_metrics')) return this.foldMetricHistory(q, schema, byId);
-    const c = schema.columns.get('latest_metrics') ?? new Set<string>();
-    const rows = await q(
-      `SELECT run_uuid, json_group_object(key, json_object('value', ${jsonReal('value', c.has('is_nan') ? 'is_nan' : '0')},
-         'timestamp', ifnull(timestamp, 0), 'step', ${c.has('step') ? 'ifnull(step, 0)' : '0'}))
-       FROM latest_metrics NOT INDEXED WHERE key IS NOT NULL GROUP BY run_uuid`,
-    );
-    for (const r of rows) {
-      const run = byId.get(str(r[0]) ?? '');
-      if (!run) continue;
-      const metrics = JSON.parse(String(r[1])) as Record<string, { value: number | null; timestamp: number; step: number }>;
-      for (const m of Object.values(metrics)) if (m.value === null) m.value = NaN;
-      run.metrics = metrics as Record<string, LatestMetric>;
-    }
-  }
-
-  /** Schemas from before latest_metrics (89d4b8295536): the latest point of each full history. */
-  private async foldMetricHistory(q: Query, schema: Schema, byId: Map<string, Run>): Promise<void> {
+  /** Schemas from before latest_metrics (89d4b8295536): the latest point of each (run, key) of the full history. */
+  private async foldMetricHistory(q: Query, schema: Schema, give: (runId: string, key: string, point: LatestMetric) => void): Promise<void> {
     if (!schema.tables.has('metrics')) return;
     const c = schema.columns.get('metrics') ?? new Set<string>();
     const rows = await q(
-      `SELECT run_uuid, key, ${jsonReal('value', c.has('is_nan') ? 'is_nan' : '0')}, timestamp, ${c.has('step') ? 'step' : '0'} FROM metrics WHERE key IS NOT NULL`,
+      `SELECT run_uuid, key, value, ${c.has('is_nan') ? 'is_nan' : '0'}, timestamp, ${c.has('step') ? 'step' : '0'} FROM metrics WHERE key IS NOT NULL`,
     );
+    const latest = new Map<string, Map<string, LatestMetric>>();
     for (const r of rows) {
-      const run = byId.get(str(r[0]) ?? '');
-      if (!run) continue;
-      const value = r[2] === null ? NaN : (JSON.parse(String(r[2])) as number);
-      const point: LatestMetric = { value, timestamp: num(r[3]) ?? 0, step: num(r[4]) ?? 0 };
-      const current = run.metrics[String(r[1])];
-      if (!current || isLaterPoint(point, current)) run.metrics[String(r[1])] = point;
+      const runId = str(r[0]) ?? '';
+      let byKey = latest.get(runId);
+      if (!byKey) latest.set(runId, (byKey = new Map()));
+      const point: LatestMetric = { value: metricValue(r[2], r[3]), timestamp: num(r[4]) ?? 0, step: num(r[5]) ?? 0 };
+      const current = byKey.get(String(r[1]));
+      if (!current || isLaterPoint(point, current)) byKey.set(String(r[1]), point);
     }
+    for (const [runId, byKey] of latest) for (const [key, point] of byKey) give(runId, key, point);
   }
 }

@@ -8,6 +8,11 @@ export type SqlValue = SQLiteCompatibleType;
 export type Row = SqlValue[];
 /** Runs one statement inside the current snapshot and returns all its rows. */
 export type Query = (sql: string, params?: SqlValue[]) => Promise<Row[]>;
+/**
+ * Runs one statement inside the current snapshot without building rows: `onRow` reads each row's cells from the
+ * statement handle with the engine's RawSqlite. Resolves to the number of rows.
+ */
+export type Scan = (sql: string, onRow: (stmt: number) => void) => Promise<number>;
 
 export interface SnapshotOptions {
   /** How long to wait for a writer that keeps a -journal (or keeps changing the db) before giving up. */
@@ -55,7 +60,7 @@ export class SnapshotConnection {
     this.cacheKiB = opts.cacheKiB ?? 2048; // small: the VFS snapshot cache already keeps the working set
   }
 
-  async read<T>(fn: (q: Query) => Promise<T>, isCancelled: () => boolean = () => false): Promise<T> {
+  async read<T>(fn: (q: Query, scan: Scan) => Promise<T>, isCancelled: () => boolean = () => false): Promise<T> {
     const deadline = Date.now() + this.busyTimeoutMs;
     let errorRetries = 0;
     for (let attempt = 0; ; attempt++) {
@@ -68,7 +73,7 @@ export class SnapshotConnection {
         // WAL: a fresh private wal-index is a fresh snapshot. Rollback: keep the connection while the file is the same.
         if (this.wal || !this.db || this.currentFileId() !== this.fileId) await this.connect();
         await this.engine.sqlite3.exec(this.db, 'BEGIN');
-        result = await fn((sql, params) => this.rows(sql, params));
+        result = await fn((sql, params) => this.rows(sql, params), (sql, onRow) => this.scan(sql, onRow));
       } catch (e) {
         err = e;
       }
@@ -168,6 +173,22 @@ export class SnapshotConnection {
       while ((await sqlite3.step(stmt)) === C.SQLITE_ROW) out.push(sqlite3.row(stmt));
     }
     return out;
+  }
+
+  private async scan(sql: string, onRow: (stmt: number) => void): Promise<number> {
+    const { sqlite3, raw } = this.engine;
+    let n = 0;
+    for await (const stmt of sqlite3.statements(this.db, sql)) {
+      this.stats.statements++;
+      for (;;) {
+        const rc = raw.step(stmt);
+        if (rc === C.SQLITE_DONE) break;
+        if (rc !== C.SQLITE_ROW) throw Object.assign(new Error(raw.errmsg(this.db)), { code: rc });
+        n++;
+        onRow(stmt);
+      }
+    }
+    return n;
   }
 
   private describe(err: unknown, code: number | undefined): StoreError {

@@ -9,6 +9,7 @@ export const SQLITE_CORRUPT = 11;
 export const SQLITE_CANTOPEN = 14;
 export const SQLITE_NOTADB = 26;
 export const SQLITE_ROW = 100;
+export const SQLITE_DONE = 101;
 export const SQLITE_IOERR_SHORT_READ = 522;
 export const SQLITE_IOERR_DELETE = 2570;
 
@@ -22,6 +23,12 @@ export const SQLITE_OPEN_TEMP_JOURNAL = 0x1000;
 export const SQLITE_OPEN_SUBJOURNAL = 0x2000;
 export const SQLITE_OPEN_SUPER_JOURNAL = 0x4000;
 export const SQLITE_OPEN_WAL = 0x80000;
+
+/** Column types (sqlite3_column_type). */
+export const SQLITE_INTEGER = 1;
+export const SQLITE_FLOAT = 2;
+export const SQLITE_TEXT = 3;
+export const SQLITE_NULL = 5;
 
 export const SQLITE_LOCK_NONE = 0;
 export const SQLITE_LOCK_SHARED = 1;
