@@ -3,7 +3,7 @@ import { parseRunStatus } from '../../runs/statusNames';
 import { StoreError, type Experiment, type LatestMetric, type MetricPoint, type StoreProblem, type StoreRef, type StoreSnapshot } from '../../runs/types';
 import { KNOWN_MLFLOW_REVISIONS } from './alembicRevisions';
 import { RUN_STATUS_ORDER, type ColumnarSnapshot, type RunColumns } from './runColumns';
-import { KeyValueBuilder, MetricBuilder, RunRowBuilder } from './runColumnsBuilder';
+import { initialRows, KeyValueBuilder, MetricBuilder, RunRowBuilder } from './runColumnsBuilder';
 import { runsFromColumns } from './runsFromColumns';
 import { SnapshotConnection, type Query, type Scan, type SnapshotOptions, type SqlValue } from './snapshotConnection';
 import * as C from './sqliteCodes';
@@ -39,8 +39,19 @@ function metricValue(value: SqlValue | undefined, isNan: SqlValue | undefined): 
   return num(value) ?? NaN;
 }
 
+/** Row and string counts of the last run list read, to size the next one's columns. */
+interface ColumnSizes {
+  runs: number;
+  params: number;
+  tags: number;
+  metrics: number;
+  strings: number;
+  bytes: number;
+}
+
 export class MlflowDb {
   readonly conn: SnapshotConnection;
+  private lastSizes: Partial<ColumnSizes> = {};
 
   constructor(private readonly engine: SqliteEngine, readonly path: string, opts: SnapshotOptions = {}) {
     this.conn = new SnapshotConnection(engine, path, opts);
@@ -157,14 +168,16 @@ export class MlflowDb {
   }
 
   /**
-   * The runs as columns (see runColumns.ts), one plain scan per table: no GROUP BY, so SQLite sorts nothing
-   * (the sort of 200,000 params grew the WASM heap, which never shrinks), and cells go from SQLite's memory
-   * into the columns without a JS string or array per row. Rows of one run need not be adjacent.
+   * The runs as columns (see runColumns.ts), one plain scan per table in table order: SQLite neither sorts nor
+   * builds JSON, and cells go from SQLite's memory into the columns without a JS string or array per row
+   * (10,000 runs: 0.2 s warm, 0.5 s cold for all four tables; GROUP BY run with json_group_object and JSON.parse
+   * took 0.7 s). Rows of one run need not be adjacent.
    */
   private async runColumns(q: Query, scan: Scan, schema: Schema, problems: StoreProblem[]): Promise<RunColumns> {
     const { raw } = this.engine;
-    const strings = new StringTableBuilder();
-    const runs = new RunRowBuilder();
+    const last = this.lastSizes;
+    const strings = new StringTableBuilder(initialRows(last.strings), Math.max(1 << 16, initialRows(last.bytes)));
+    const runs = new RunRowBuilder(initialRows(last.runs));
     /** Per string id: 1 + the index of the run with that id, 0 if none. */
     let runOfString = new Int32Array(1024);
     const deletedId = strings.addText('deleted');
@@ -174,9 +187,10 @@ export class MlflowDb {
     const textId = (stmt: number, col: number): number => {
       if (raw.columnType(stmt, col) === C.SQLITE_NULL) return -1;
       const ptr = raw.columnText(stmt, col);
-      return strings.add(raw.heap(), ptr, raw.columnBytes(stmt, col));
+      const len = raw.columnBytes(stmt, col);
+      return strings.add(raw.heap(), ptr, len);
     };
-    /** NULL and text that is not a number read as NaN (null), as MLflow's int columns never hold them. */
+    /** A number cell; NaN (read as null) for NULL or text that is not a number, as `num` does. */
     const numberOrNaN = (stmt: number, col: number): number => {
       const type = raw.columnType(stmt, col);
       if (type === C.SQLITE_INTEGER || type === C.SQLITE_FLOAT) return raw.columnDouble(stmt, col);
@@ -239,7 +253,7 @@ export class MlflowDb {
       return lastRun;
     };
     const keyValues = async (table: 'params' | 'tags'): Promise<KeyValueBuilder> => {
-      const out = new KeyValueBuilder();
+      const out = new KeyValueBuilder(initialRows(last[table]));
       if (!schema.tables.has(table)) return out;
       lastRunString = -1;
       // Values as text, NULL as '' (MLflow's columns are NOT NULL; hand-made dbs may differ).
@@ -248,13 +262,14 @@ export class MlflowDb {
         if (run < 0) return;
         const key = textId(stmt, 1);
         const ptr = raw.columnText(stmt, 2);
-        out.push(run, key, strings.add(raw.heap(), ptr, raw.columnBytes(stmt, 2)));
+        const len = raw.columnBytes(stmt, 2);
+        out.push(run, key, strings.add(raw.heap(), ptr, len));
       });
       return out;
     };
     const params = await keyValues('params');
     const tags = await keyValues('tags');
-    const metrics = new MetricBuilder();
+    const metrics = new MetricBuilder(initialRows(last.metrics));
     if (schema.tables.has('latest_metrics')) {
       const m = schema.columns.get('latest_metrics') ?? new Set<string>();
       lastRunString = -1;
@@ -270,10 +285,12 @@ export class MlflowDb {
       );
     } else {
       await this.foldMetricHistory(q, schema, (runId, key, point) => {
-        const run = runOfString[strings.addText(runId)] - 1;
+        const id = strings.addText(runId);
+        const run = id < runOfString.length ? runOfString[id] - 1 : -1;
         if (run >= 0) metrics.push(run, strings.addText(key), point.value, point.timestamp, point.step);
       });
     }
+    this.lastSizes = { runs: runs.count, params: params.count, tags: tags.count, metrics: metrics.count, strings: strings.size, bytes: strings.bytesUsed };
     return { strings: strings.finish(), runs: runs.finish(), params: params.finish(), tags: tags.finish(), metrics: metrics.finish() };
   }
 

@@ -12,8 +12,10 @@ import { SnapshotPageCache } from './snapshotPageCache';
 //    marked torn and the caller retries it.
 //  - WAL mode: the caller sets PRAGMA locking_mode=EXCLUSIVE, so SQLite builds its WAL index in private
 //    memory from the -wal read through here (no -shm mapping); checkpoints show in walFingerprint.
-//  - a snapshot page cache keeps recently used pages; when the counter moves they are all re-read in one
-//    short burst, so a retried query runs mostly from memory and a busy writer rarely tears it.
+//  - once a read of a file was torn by a writer, a snapshot page cache keeps recently used pages of it; when the
+//    counter moves they are all re-read in one short burst, so a retried query runs mostly from memory and a busy
+//    writer rarely tears it. Files nobody writes to while we read never need it (and it would hold 24 MB for a
+//    10,000-run list), so it starts off.
 
 interface TempFile {
   kind: 'temp';
@@ -42,6 +44,8 @@ export interface SnapshotState {
   /** Generation read at the start of the current transaction. */
   txGen: number | string | null;
   wal: boolean;
+  /** Set once a read was torn: pages read from now on are cached. */
+  keepPages: boolean;
 }
 
 export interface VfsStats {
@@ -67,6 +71,8 @@ export interface ReadOnlyVfs extends SQLiteVFS {
    * the mode changed or when `replaced` (another file now sits at that path).
    */
   prepare(dbPath: string, wal: boolean, replaced: boolean): void;
+  /** A read of `dbPath` was torn (a writer is busy): cache its pages from now on. */
+  keepPages(dbPath: string): void;
 }
 
 /** Pages kept per database in the snapshot cache (8192 x 4 KiB = 32 MiB): a run-list read of 10,000 runs
@@ -106,9 +112,13 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
       }
     }
 
+    keepPages(dbPath: string): void {
+      this.snapshotState(dbPath).keepPages = true;
+    }
+
     private snapshotState(dbPath: string): SnapshotState {
       let s = this.snaps.get(dbPath);
-      if (!s) this.snaps.set(dbPath, (s = { cache: new SnapshotPageCache(CACHE_PAGES), gen: null, txGen: null, wal: false }));
+      if (!s) this.snaps.set(dbPath, (s = { cache: new SnapshotPageCache(CACHE_PAGES), gen: null, txGen: null, wal: false, keepPages: false }));
       return s;
     }
 
@@ -195,16 +205,16 @@ export async function createReadOnlyVfs(name: string, module: object): Promise<R
       } else if (f.kind === 'main' && f.lock > C.SQLITE_LOCK_NONE && f.snap) {
         const s = f.snap;
         const valid = s.gen !== null && s.gen === s.txGen;
-        if (valid && s.cache.get(iOffset, pData, this.tx)) {
+        if (valid && s.keepPages && s.cache.get(iOffset, pData, this.tx)) {
           this.stats.cacheHits++;
           return C.SQLITE_OK;
         }
         n = fs.readSync(f.fd, pData, 0, pData.length, iOffset);
         this.stats.diskReads++;
-        if (!s.wal && this.counter(f.fd) !== s.txGen) this.torn = true;
+        if (!s.wal && this.counter(f.fd) !== s.txGen) this.torn = s.keepPages = true;
         // Cache it even if it may be newer: the counter moved, so the next transaction re-reads all cached
         // pages anyway, and a retried query then runs from memory.
-        if (valid && n === pData.length && pData.length >= 512) s.cache.put(iOffset, pData, this.tx);
+        if (valid && s.keepPages && n === pData.length && pData.length >= 512) s.cache.put(iOffset, pData, this.tx);
       } else {
         n = fs.readSync(f.fd, pData, 0, pData.length, iOffset);
         this.stats.diskReads++;

@@ -2,21 +2,38 @@ import type { KeyValueColumns, MetricColumns, RunRowColumns } from './runColumns
 import { grown } from './stringTableBuilder';
 
 // Growable columns the worker fills row by row (see runColumns.ts). finish() returns views of the buffers,
-// which are then transferred whole: the unused tail (under half) costs less than a copy to the exact size.
+// which are then transferred whole: the unused tail costs less than a copy to the exact size. The first read
+// grows them by doubling; later ones start at the size the last one needed (see MlflowDb), so neither thread
+// holds a half-empty buffer or the garbage of the smaller ones.
 
-const START = 1024;
+/** Rows to make room for: a little over the last read's count, or a small start. */
+export function initialRows(lastCount: number | undefined): number {
+  return lastCount === undefined ? 1024 : Math.ceil(lastCount * 1.02) + 16;
+}
 
 export class RunRowBuilder {
   count = 0;
-  private runId = new Int32Array(START);
-  private name = new Int32Array(START);
-  private experimentId = new Int32Array(START);
-  private userId = new Int32Array(START);
-  private artifactUri = new Int32Array(START);
-  private status = new Uint8Array(START);
-  private deleted = new Uint8Array(START);
-  private startTime = new Float64Array(START);
-  private endTime = new Float64Array(START);
+  private runId: Int32Array;
+  private name: Int32Array;
+  private experimentId: Int32Array;
+  private userId: Int32Array;
+  private artifactUri: Int32Array;
+  private status: Uint8Array;
+  private deleted: Uint8Array;
+  private startTime: Float64Array;
+  private endTime: Float64Array;
+
+  constructor(rows: number) {
+    this.runId = new Int32Array(rows);
+    this.name = new Int32Array(rows);
+    this.experimentId = new Int32Array(rows);
+    this.userId = new Int32Array(rows);
+    this.artifactUri = new Int32Array(rows);
+    this.status = new Uint8Array(rows);
+    this.deleted = new Uint8Array(rows);
+    this.startTime = new Float64Array(rows);
+    this.endTime = new Float64Array(rows);
+  }
 
   /** Appends a run and returns its index. String ids (-1 = null), status as an index into RUN_STATUS_ORDER. */
   push(runId: number, name: number, experimentId: number, userId: number, artifactUri: number, status: number, deleted: boolean, startTime: number, endTime: number): number {
@@ -57,9 +74,15 @@ export class RunRowBuilder {
 
 export class KeyValueBuilder {
   count = 0;
-  private run = new Int32Array(START);
-  private key = new Int32Array(START);
-  private value = new Int32Array(START);
+  private run: Int32Array;
+  private key: Int32Array;
+  private value: Int32Array;
+
+  constructor(rows: number) {
+    this.run = new Int32Array(rows);
+    this.key = new Int32Array(rows);
+    this.value = new Int32Array(rows);
+  }
 
   push(run: number, key: number, value: number): void {
     const i = this.count++;
@@ -81,11 +104,19 @@ export class KeyValueBuilder {
 
 export class MetricBuilder {
   count = 0;
-  private run = new Int32Array(START);
-  private key = new Int32Array(START);
-  private value = new Float64Array(START);
-  private timestamp = new Float64Array(START);
-  private step = new Float64Array(START);
+  private run: Int32Array;
+  private key: Int32Array;
+  private value: Float64Array;
+  private timestamp: Float64Array;
+  private step: Float64Array;
+
+  constructor(rows: number) {
+    this.run = new Int32Array(rows);
+    this.key = new Int32Array(rows);
+    this.value = new Float64Array(rows);
+    this.timestamp = new Float64Array(rows);
+    this.step = new Float64Array(rows);
+  }
 
   push(run: number, key: number, value: number, timestamp: number, step: number): void {
     const i = this.count++;

@@ -57,7 +57,7 @@ export class SnapshotConnection {
 
   constructor(private readonly engine: SqliteEngine, readonly path: string, opts: SnapshotOptions = {}) {
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 10_000;
-    this.cacheKiB = opts.cacheKiB ?? 2048; // small: the VFS snapshot cache already keeps the working set
+    this.cacheKiB = opts.cacheKiB ?? 2048; // small: pages come from the OS cache (or the VFS snapshot cache under a busy writer)
   }
 
   async read<T>(fn: (q: Query, scan: Scan) => Promise<T>, isCancelled: () => boolean = () => false): Promise<T> {
@@ -94,6 +94,7 @@ export class SnapshotConnection {
         if (code === undefined || !RETRYABLE.has(code)) throw this.describe(err, code);
         if (code !== C.SQLITE_BUSY && ++errorRetries > MAX_ERROR_RETRIES) throw this.describe(err, code);
       }
+      if (torn) this.engine.vfs.keepPages(this.path); // WAL: seen only here, after a checkpoint
       if (Date.now() > deadline) throw this.gaveUp(err, code, torn);
       this.stats.retries++;
       // SQLite's own page cache outlives the transaction and is only checked against the change counter on

@@ -1,4 +1,5 @@
-import type { MetricPoint, StoreRef, StoreSnapshot } from '../../runs/types';
+import type { MetricPoint, StoreRef } from '../../runs/types';
+import type { ColumnarSnapshot } from './runColumns';
 
 // Messages between MlflowSqliteReader (main thread) and sqliteWorker (worker thread).
 
@@ -20,6 +21,7 @@ export interface WorkerFailure {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; type: 'readAll'; snapshot: StoreSnapshot }
+  /** The runs come as columns, their buffers transferred; the reader makes the Run objects. */
+  | { id: number; ok: true; type: 'readAll'; snapshot: ColumnarSnapshot }
   | { id: number; ok: true; type: 'metricHistory'; points: MetricPoint[] }
   | { id: number; ok: false; error: WorkerFailure };

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { StoreError, type MetricPoint, type RunStoreReader, type StoreRef, type StoreSnapshot } from '../../runs/types';
 import { locateAsset } from '../../wasm/locateAsset';
 import { changeToken } from './dbFileState';
+import { runsFromColumns } from './runsFromColumns';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './sqliteProtocol';
 
 export interface MlflowSqliteReaderOptions {
@@ -41,7 +42,10 @@ export class MlflowSqliteReader implements RunStoreReader {
 
   async readAll(signal?: AbortSignal): Promise<StoreSnapshot> {
     const res = await this.call({ type: 'readAll', ref: this.ref, busyTimeoutMs: this.opts.busyTimeoutMs }, signal);
-    if (res.ok && res.type === 'readAll') return res.snapshot;
+    if (res.ok && res.type === 'readAll') {
+      const { store, experiments, problems, runs } = res.snapshot;
+      return { store, experiments, runs: runsFromColumns(runs, store), problems };
+    }
     throw new Error('Unexpected reply from the SQLite worker.');
   }
 
@@ -73,7 +77,9 @@ export class MlflowSqliteReader implements RunStoreReader {
     const init: WorkerInit = {
       wasmPath: this.opts.wasmPath ?? locateAsset('wa-sqlite.wasm', '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm', bundleDir),
     };
-    const w = new Worker(this.workerPath, { workerData: init });
+    // The worker's JS objects are few and short-lived (rows go into typed arrays): a small young generation
+    // keeps its heap from growing to V8's default of several times that (measured: 5 to 10 MB less RSS).
+    const w = new Worker(this.workerPath, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     w.on('message', (res: WorkerResponse) => {
       const p = this.pending.get(res.id);
       if (!p) return; // cancelled meanwhile

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { StoreError } from '../../runs/types';
 import { MlflowDb } from './mlflowDb';
+import { runColumnsTransferList } from './runColumns';
 import { ReadCancelledError } from './snapshotConnection';
 import { loadSqliteEngine } from './sqliteEngine';
 import type { WorkerFailure, WorkerInit, WorkerRequest, WorkerResponse } from './sqliteProtocol';
@@ -37,7 +38,7 @@ async function handle(req: Exclude<WorkerRequest, { type: 'cancel' }>): Promise<
     if (isCancelled()) throw new ReadCancelledError();
     if (req.type === 'readAll') {
       const db = await dbFor(req.ref.path, req.busyTimeoutMs);
-      return { id: req.id, ok: true, type: 'readAll', snapshot: await db.readAll(req.ref, isCancelled) };
+      return { id: req.id, ok: true, type: 'readAll', snapshot: await db.readColumns(req.ref, isCancelled) };
     }
     const db = await dbFor(req.path, req.busyTimeoutMs);
     return { id: req.id, ok: true, type: 'metricHistory', points: await db.metricHistory(req.runId, req.key, isCancelled) };
@@ -57,5 +58,9 @@ port.on('message', (req: WorkerRequest) => {
     return;
   }
   live.add(req.id);
-  queue = queue.then(async () => port.postMessage(await handle(req)));
+  queue = queue.then(async () => {
+    const res = await handle(req);
+    // Transferred, not copied: the worker keeps no reference to the run columns once they are sent.
+    port.postMessage(res, res.ok && res.type === 'readAll' ? runColumnsTransferList(res.snapshot.runs) : []);
+  });
 });

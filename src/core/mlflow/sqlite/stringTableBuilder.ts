@@ -16,17 +16,32 @@ export function grown<T extends Int32Array | Uint32Array | Uint8Array | Float64A
 }
 
 export class StringTableBuilder {
-  private bytes = new Uint8Array(1 << 16);
+  private bytes: Uint8Array;
   private used = 0;
   private count = 0;
   /** offsets[i] = start of string i; offsets[count] = used. */
-  private offsets = new Uint32Array(1024);
-  private hashes = new Int32Array(1024);
-  private nonAscii = new Uint8Array(1024);
-  /** id + 1 of the string in each slot; 0 = empty. */
-  private slots = new Int32Array(4096);
+  private offsets: Uint32Array;
+  private hashes: Int32Array;
+  private nonAscii: Uint8Array;
+  /** id + 1 of the string in each slot; 0 = empty. Never over half full. */
+  private slots: Int32Array;
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
+
+  /** Room for `strings` strings of `bytes` bytes in all before anything grows. */
+  constructor(strings = 1024, bytes = 1 << 16) {
+    this.bytes = new Uint8Array(bytes);
+    this.offsets = new Uint32Array(strings + 1);
+    this.hashes = new Int32Array(strings);
+    this.nonAscii = new Uint8Array(strings);
+    let slots = 4096;
+    while (slots < strings * 2 + 2) slots *= 2;
+    this.slots = new Int32Array(slots);
+  }
+
+  get bytesUsed(): number {
+    return this.used;
+  }
 
   get size(): number {
     return this.count;
@@ -53,11 +68,9 @@ export class StringTableBuilder {
       slot = (slot + 1) & mask;
     }
     const id = this.count++;
-    if (this.count + 1 > this.offsets.length) {
-      this.offsets = grown(this.offsets, this.count + 1);
-      this.hashes = grown(this.hashes, this.count);
-      this.nonAscii = grown(this.nonAscii, this.count);
-    }
+    this.offsets = grown(this.offsets, id + 2);
+    this.hashes = grown(this.hashes, id + 1);
+    this.nonAscii = grown(this.nonAscii, id + 1);
     this.hashes[id] = h;
     this.nonAscii[id] = high >= 0x80 ? 1 : 0;
     this.used = at + len;
