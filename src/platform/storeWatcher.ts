@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { StoreRef } from '../core/runs/types';
 import { PathBatcher } from './pathBatcher';
@@ -8,40 +9,72 @@ import { PathBatcher } from './pathBatcher';
  * unlike chokidar on a large mlruns tree), and the workspace for new stores appearing.
  */
 export class StoreWatcher implements vscode.Disposable {
-  private storeWatchers: vscode.Disposable[] = [];
+  private readonly storeWatchers = new Map<string, vscode.Disposable>();
   private readonly batcher: PathBatcher;
   private readonly discovery: vscode.Disposable[] = [];
   private stores: readonly StoreRef[] = [];
 
-  constructor(onPathsChanged: (paths: string[]) => void, onStoresMayHaveChanged: () => void) {
+  private readonly newFolders: PathBatcher;
+
+  /**
+   * `onFoldersCreated` gets new folders outside known stores: a recursive watcher can miss the files created in a
+   * folder before its own watch is in place (inotify), so a new folder is searched for stores itself.
+   */
+  constructor(onPathsChanged: (paths: string[]) => void, onStoresMayHaveChanged: () => void, onFoldersCreated: (folders: string[]) => void) {
     this.batcher = new PathBatcher(onPathsChanged);
+    this.newFolders = new PathBatcher((paths) => {
+      const folders = paths.filter((p) => !this.insideStore(p) && isDirectory(p));
+      if (folders.length) onFoldersCreated(folders);
+    }, 300);
     for (const glob of ['**/mlflow.db', '**/mlruns/*/meta.yaml']) {
       const w = vscode.workspace.createFileSystemWatcher(glob, false, true, false);
       this.discovery.push(w, w.onDidCreate(onStoresMayHaveChanged), w.onDidDelete(onStoresMayHaveChanged));
     }
     // Deleting a folder reports the folder, not each file in it: a store inside it is gone too.
-    const deletions = vscode.workspace.createFileSystemWatcher('**', true, true, false);
-    this.discovery.push(deletions, deletions.onDidDelete((uri) => {
+    const anything = vscode.workspace.createFileSystemWatcher('**', false, true, false);
+    this.discovery.push(anything, this.newFolders, anything.onDidCreate((uri) => this.newFolders.add(uri)), anything.onDidDelete((uri) => {
       const gone = uri.fsPath;
       if (this.stores.some((s) => s.path === gone || s.path.startsWith(gone + path.sep))) onStoresMayHaveChanged();
     }));
   }
 
+  private insideStore(file: string): boolean {
+    return this.stores.some((s) => {
+      const root = s.kind === 'mlflow-file' ? s.path : path.dirname(s.path);
+      return file === root || file.startsWith(root + path.sep);
+    });
+  }
+
   /** Follows exactly these stores. */
   watch(stores: readonly StoreRef[]): void {
     this.stores = stores;
-    vscode.Disposable.from(...this.storeWatchers).dispose();
-    this.storeWatchers = stores.map((ref) => {
+    // Keep the watchers of stores that stay: a new recursive watch takes a moment to arm, and events are lost meanwhile.
+    const wanted = new Set(stores.map((s) => s.uri));
+    for (const [uri, w] of this.storeWatchers) {
+      if (wanted.has(uri)) continue;
+      w.dispose();
+      this.storeWatchers.delete(uri);
+    }
+    for (const ref of stores) {
+      if (this.storeWatchers.has(ref.uri)) continue;
       const pattern = ref.kind === 'mlflow-sqlite'
         ? new vscode.RelativePattern(vscode.Uri.file(path.dirname(ref.path)), `${path.basename(ref.path)}*`)
         : new vscode.RelativePattern(vscode.Uri.file(ref.path), '**');
       const w = vscode.workspace.createFileSystemWatcher(pattern);
       const add = (uri: vscode.Uri) => this.batcher.add(uri);
-      return vscode.Disposable.from(w, w.onDidChange(add), w.onDidCreate(add), w.onDidDelete(add));
-    });
+      this.storeWatchers.set(ref.uri, vscode.Disposable.from(w, w.onDidChange(add), w.onDidCreate(add), w.onDidDelete(add)));
+    }
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.storeWatchers, ...this.discovery, this.batcher).dispose();
+    vscode.Disposable.from(...this.storeWatchers.values(), ...this.discovery, this.batcher).dispose();
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -149,8 +149,11 @@ async function checkSqliteHeader(file: string): Promise<StoreProblem | undefined
   } catch (err) {
     return { severity: 'warning', file, message: `Can't read this mlflow.db (${errCode(err)}); give your user read access to it.` };
   }
+  // Empty, or a header still being written: MLflow (or a copy) is creating it. It is a store; the reader says when
+  // it has no tables yet, and its change-counter polling picks it up once they exist.
+  if (bytesRead < 16 && header.subarray(0, bytesRead).equals(SQLITE_MAGIC.subarray(0, bytesRead))) return undefined;
   if (bytesRead < 16 || !header.equals(SQLITE_MAGIC)) {
-    return { severity: 'warning', file, message: `This mlflow.db is not a SQLite database (its header is not "SQLite format 3"${bytesRead === 0 ? '; it is empty' : ''}), so it is not read as an MLflow store.` };
+    return { severity: 'warning', file, message: `This mlflow.db is not a SQLite database (its header is not "SQLite format 3"), so it is not read as an MLflow store.` };
   }
   return undefined;
 }

@@ -236,8 +236,11 @@ export class RunCatalog {
       const index = await this.index();
       try {
         const delta = await reader.applyChanges(paths, this.abort.signal);
-        if (delta.runs.length + delta.removedRunIds.length + delta.experiments.length + delta.removedExperimentIds.length + delta.appends.length === 0 && delta.problems.length === 0) return;
-        this.apply(entry, index, delta);
+        const problemsBefore = entry.problems.length;
+        entry.problems = entry.problems.filter((p) => fs.existsSync(p.file));
+        const empty = delta.runs.length + delta.removedRunIds.length + delta.experiments.length + delta.removedExperimentIds.length + delta.appends.length + delta.problems.length === 0;
+        if (empty && entry.problems.length === problemsBefore) return;
+        if (!empty) this.apply(entry, index, delta);
       } catch (e) {
         if (this.abort.signal.aborted) return;
         this.opts.log.warn(`Live update of ${describe(entry.ref)} failed (${errorMessage(e)}); re-reading the store.`);
@@ -260,8 +263,6 @@ export class RunCatalog {
       }
       this.apply(entry, index, piece);
     }
-    // Readers report a file's problem when they read it; a file that is gone has no problem left.
-    entry.problems = entry.problems.filter((p) => fs.existsSync(p.file));
   }
 
   private apply(entry: StoreEntry, index: RunIndex, delta: StoreDelta): void {
@@ -273,7 +274,8 @@ export class RunCatalog {
     for (const exp of delta.experiments) entry.experiments.set(exp.experimentId, exp);
     const fresh = delta.problems.filter((p) => !entry.problems.some((q) => q.file === p.file && q.line === p.line && q.message === p.message));
     for (const p of fresh) this.opts.log.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
-    entry.problems = mergeProblems(entry.problems, delta);
+    // A file that is gone has no problem left (a broken run folder the user deleted).
+    entry.problems = mergeProblems(entry.problems, delta).filter((p) => fs.existsSync(p.file));
     this.saveSoon();
   }
 
@@ -291,10 +293,25 @@ export class RunCatalog {
 
   private ensurePolling(): void {
     if (this.pollTimer || this.disposed) return;
+    let tick = 0;
     this.pollTimer = setInterval(() => {
       for (const entry of this.stores.values()) if (entry.reader instanceof MlflowSqliteReader && entry.queue.idle) void this.pollSqlite(entry);
+      if (++tick % 4 === 0) this.dropProblemsOfDeletedFiles();
     }, this.opts.sqlitePollMs ?? 500);
     this.pollTimer.unref?.();
+  }
+
+  /** A watcher can miss the deletion of a folder made a moment before: problems of files that are gone are dropped. */
+  private dropProblemsOfDeletedFiles(): void {
+    const changed: string[] = [];
+    for (const entry of this.stores.values()) {
+      if (entry.problems.length === 0 || !entry.queue.idle) continue;
+      const kept = entry.problems.filter((p) => fs.existsSync(p.file));
+      if (kept.length === entry.problems.length) continue;
+      entry.problems = kept;
+      changed.push(entry.ref.uri);
+    }
+    if (changed.length) this.fire(changed);
   }
 
   private saveSoon(): void {

@@ -77,12 +77,20 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
     await catalog.setStores(stores);
     watcher.watch(stores);
   };
+  const rediscover = () => {
+    clearTimeout(rediscoverTimer);
+    rediscoverTimer = setTimeout(() => void load().catch((e) => log.error(`Store discovery failed: ${errorMessage(e)}`)), 500);
+  };
   const watcher = new StoreWatcher(
     (paths) => void catalog.filesChanged(paths),
-    () => {
-      clearTimeout(rediscoverTimer);
-      rediscoverTimer = setTimeout(() => void load().catch((e) => log.error(`Store discovery failed: ${errorMessage(e)}`)), 500);
-    },
+    rediscover,
+    (folders) => void (async () => {
+      const known = new Set(catalog.storeRefs().map((s) => s.uri));
+      for (const folder of folders) {
+        const { stores } = await findStores(folder, { maxDepth: 3, maxEntries: 5000 });
+        if (stores.some((s) => !known.has(s.uri))) return rediscover();
+      }
+    })().catch((e) => log.warn(`Looking for stores in new folders failed: ${errorMessage(e)}`)),
   );
 
   const catalogSub = catalog.onDidChange(() => {

@@ -70,6 +70,14 @@ describe('findStores', () => {
     assert.match(r.problems[0].message, /not a SQLite database/);
   });
 
+  it('takes an mlflow.db that is empty or half-written as a store: MLflow is creating it', async () => {
+    await put('a/mlflow.db', '');
+    await put('b/mlflow.db', 'SQLite for');
+    const r = await findStores(ws);
+    assert.deepEqual(r.stores.map((s) => path.relative(ws, s.path)), [path.join('a', 'mlflow.db'), path.join('b', 'mlflow.db')]);
+    assert.deepEqual(r.problems, []);
+  });
+
   it('adds the store named by MLFLOW_TRACKING_URI, de-duplicated by real path', async () => {
     await put('runs/0/meta.yaml');
     await put('mlruns/0/meta.yaml');

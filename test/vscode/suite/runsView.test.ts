@@ -145,6 +145,8 @@ suite('Runs view: bad input', () => {
       assert.ok(String(item.description).length > 10, 'says what is wrong');
       assert.equal(allRuns(runsTree).length, before, 'every other run still loads');
       assert.ok(catalog.problems().length >= 1);
+      fs.rmSync(badDir, { recursive: true, force: true });
+      await until('the warning goes when the folder is deleted', () => !catalog.problems().some((p) => p.file.startsWith(badDir)));
     } finally {
       fs.rmSync(badDir, { recursive: true, force: true });
     }

@@ -9,12 +9,12 @@ import type { RunsElement } from '../../../src/features/runs/runsTreeItems';
 const REPO = path.resolve(__dirname, '../../../..');
 const FIXTURE_DB = path.join(REPO, 'test/fixtures/mlflow/sqlite/mlflow.db');
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 15000): Promise<T> {
+async function until<T>(what: string | (() => string), probe: () => T | undefined | false, ms = 15000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for: ${what}`);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for: ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -33,7 +33,7 @@ suite('Runs view: an mlflow.db store', () => {
     const before = fs.readFileSync(db);
     const mtime = fs.statSync(db).mtimeMs;
     try {
-      const storeNode = await until('the db appears as a store node', () =>
+      const storeNode = await until(() => `the db appears as a store node; stores: ${catalog.storeRefs().map((r) => r.path).join(', ')}; problems: ${JSON.stringify(catalog.problems())}`, () =>
         (runsTree.getChildren() as RunsElement[]).find((e) => e.kind === 'store' && e.ref.path === db));
       assert.equal(runsTree.getTreeItem(storeNode).label, 'mlflow.db');
       const runs = await until('its runs are read', () => catalog.runs(`sqlite:///${db}`).length > 0 && catalog.runs(`sqlite:///${db}`));
