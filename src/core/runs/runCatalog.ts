@@ -37,6 +37,8 @@ interface StoreEntry {
   /** Set when the store could not be read at all. */
   failure?: StoreProblem;
   changeToken?: string;
+  /** mlflow.db: earliest time (performance.now()) of the next re-read, from how long the last one took. */
+  nextReadAt: number;
   /** The reader's state moved on since it was last put in the index. */
   stateDirty?: boolean;
   /** A delta was cut short: from now on the saved state stays the older, safe one. */
@@ -91,6 +93,7 @@ export class RunCatalog {
         ref, reader: this.openReader(ref, index, indexed), queue: new SerialQueue(), problems: [],
         runs: new Map(indexed.map((r) => [r.runId, r])),
         experiments: new Map(index.experiments(ref.uri).map((e) => [e.experimentId, e])),
+        nextReadAt: 0,
       };
       this.stores.set(ref.uri, entry);
       added.push(entry);
@@ -209,7 +212,9 @@ export class RunCatalog {
           delta = await entry.reader.sync(this.abort.signal);
         } else {
           entry.changeToken = entry.reader.changeToken();
+          const readStart = performance.now();
           const snapshot = await entry.reader.readAll(this.abort.signal);
+          entry.nextReadAt = performance.now() + 3 * (performance.now() - readStart);
           delta = snapshotToDelta(snapshot, [...entry.runs.values()], [...entry.experiments.values()]);
         }
         await this.applyInPieces(entry, index, delta);
@@ -288,6 +293,9 @@ export class RunCatalog {
       token = 'unreadable';
     }
     if (token === entry.changeToken) return Promise.resolve();
+    // Under a writer committing many times a second, re-read at most a quarter of the time: a 300 ms read of a
+    // 10,000-run db waits 900 ms, a small db's 10 ms read the usual poll interval.
+    if (performance.now() < entry.nextReadAt) return Promise.resolve();
     return this.sync(entry);
   }
 
