@@ -49,7 +49,14 @@ export function registerRunsCommands(d: RunsCommandDeps): vscode.Disposable {
 
     register('mlops.clearRunFilter', () => d.viewState.setFilter('')),
 
-    register('mlops.sortRuns', async () => {
+    // A string argument (a keybinding or a test) sorts by that MLflow order-by without asking.
+    register('mlops.sortRuns', async (given?: unknown) => {
+      if (typeof given === 'string') {
+        const problem = validateRunQuery(d.viewState.filter, given)?.orderBy;
+        if (problem) throw new Error(`Bad run order: ${problem}`);
+        await d.viewState.setOrderBy(given);
+        return;
+      }
       const runs = d.catalog.allRuns();
       const fields: vscode.QuickPickItem[] = [
         { label: 'attributes.start_time', description: 'Start time (MLflow default)' },

@@ -152,3 +152,44 @@ suite('Runs view: bad input', () => {
     }
   });
 });
+
+suite('Runs view: order and deleted runs', () => {
+  test('sorts runs by a metric, then back to newest first', async () => {
+    const { runsTree } = await api();
+    const experiments = children(runsTree).filter((e) => e.kind === 'experiment');
+    const busiest = experiments.reduce((a, b) => (children(runsTree, b).length > children(runsTree, a).length ? b : a));
+    const key = (busiest.kind === 'experiment' && runsTree.keyMetricOf(busiest.ref.uri, busiest.experiment.experimentId)) || 'accuracy';
+    await vscode.commands.executeCommand('mlops.sortRuns', `metrics.${key} ASC`);
+    try {
+      const values = await until('runs sorted by the metric', () => {
+        const runs = children(runsTree, busiest).filter((e): e is Extract<RunsElement, { kind: 'run' }> => e.kind === 'run' && key in e.node.run.metrics);
+        const v = runs.map((r) => r.node.run.metrics[key].value);
+        return v.length >= 2 && v.every((x, i) => i === 0 || v[i - 1] <= x) && v;
+      });
+      assert.ok(values[0] <= values[values.length - 1]);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mlops.sortRuns', 'metrics.acc SIDEWAYS')), /column/);
+    } finally {
+      await vscode.commands.executeCommand('mlops.sortRuns', 'attributes.start_time DESC');
+    }
+  });
+
+  test('a run deleted by MLflow disappears live, and shows again with deleted runs toggled on', async () => {
+    const { runsTree } = await api();
+    const victim = allRuns(runsTree).find((r) => r.node.run.metaPath && r.node.children.length === 0);
+    assert.ok(victim?.node.run.metaPath);
+    const meta = victim.node.run.metaPath;
+    const original = fs.readFileSync(meta, 'utf8');
+    try {
+      fs.writeFileSync(meta, original.replace(/^lifecycle_stage: active$/m, 'lifecycle_stage: deleted'));
+      await until('the deleted run is hidden', () => !allRuns(runsTree).some((r) => r.node.run.runId === victim.node.run.runId));
+      await vscode.commands.executeCommand('mlops.toggleDeletedRuns');
+      const shown = await until('the deleted run shows with deleted runs on', () => allRuns(runsTree).find((r) => r.node.run.runId === victim.node.run.runId));
+      assert.equal((runsTree.getTreeItem(shown).iconPath as vscode.ThemeIcon).id, 'trash');
+      await vscode.commands.executeCommand('mlops.toggleDeletedRuns');
+      await until('hidden again', () => !allRuns(runsTree).some((r) => r.node.run.runId === victim.node.run.runId));
+    } finally {
+      fs.writeFileSync(meta, original);
+    }
+    await until('restored', () => allRuns(runsTree).some((r) => r.node.run.runId === victim.node.run.runId));
+  });
+});
