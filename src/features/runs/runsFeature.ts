@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import fs from 'node:fs';
 import { findStores } from '../../core/discovery/findStores';
+import { isRemoteTrackingUri } from '../../core/discovery/trackingUri';
 import { RunCatalog, errorMessage } from '../../core/runs/runCatalog';
 import { compileRunQuery, type RunQuery } from '../../core/runs/runQuery';
 import type { StoreProblem, StoreRef } from '../../core/runs/types';
@@ -62,6 +63,8 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
     discoveryProblems = [];
     for (const root of roots()) {
       const settings = readRunsSettings(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)));
+      const remote = [settings.trackingUri, process.env.MLFLOW_TRACKING_URI].find((u) => u && isRemoteTrackingUri(u));
+      if (remote) log.warn(`${remote} is a tracking server; this version reads local stores only (mlruns/, mlflow.db), so its runs are not listed.`);
       const { stores, problems } = await findStores(root, { env: process.env, trackingUri: settings.trackingUri || undefined, maxDepth: settings.searchDepth });
       for (const s of stores) found.set(s.uri, s);
       discoveryProblems.push(...problems);
