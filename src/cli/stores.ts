@@ -4,6 +4,7 @@ import { findStores } from '../core/discovery/findStores';
 import { parseTrackingUri } from '../core/discovery/trackingUri';
 import { openStore } from '../core/runs/openStore';
 import { StoreError, type RunStoreReader, type StoreProblem, type StoreRef, type StoreSnapshot } from '../core/runs/types';
+import { stringOption, type ParsedArgs } from './args';
 import { CliError, type CliIo } from './cliIo';
 import { sanitizeCell } from './table';
 
@@ -105,4 +106,18 @@ export function reportStoreErrors(errors: readonly StoreError[], io: CliIo): voi
 // Messages can quote file content: keep each report on one line, with no terminal control characters.
 function oneLine(text: string): string {
   return sanitizeCell(text.replace(/\r?\n/g, ' '));
+}
+
+/**
+ * What every command does first: pick the stores its --tracking-uri / --workspace name, read them, and report on
+ * stderr each problem and each unusable store; `use` gets what could be read.
+ */
+export async function readSelectedStores<T>(args: ParsedArgs, io: CliIo, use: (result: ReadResult, selection: StoreSelection) => Promise<T>): Promise<T> {
+  const selection = await selectStores({ trackingUri: stringOption(args, 'tracking-uri'), workspace: stringOption(args, 'workspace') }, io);
+  reportProblems(selection.problems, io);
+  return withStores(selection.refs, async (result) => {
+    reportProblems(result.problems, io);
+    reportStoreErrors(result.errors, io);
+    return use(result, selection);
+  });
 }

@@ -1,10 +1,10 @@
 import type { Experiment } from '../../core/runs/types';
-import { flag, STORE_OPTIONS, stringOption, type ParsedArgs } from '../args';
+import { flag, STORE_OPTIONS, type ParsedArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from '../cliIo';
 import type { Command } from '../command';
 import { experimentToJson, toJsonText } from '../runJson';
 import { STORE_OPTIONS_HELP } from '../storeHelp';
-import { reportProblems, reportStoreErrors, selectStores, withStores } from '../stores';
+import { readSelectedStores } from '../stores';
 import { experimentsTable } from '../tableViews';
 import { experimentLookup, isListedRun } from '../visibility';
 
@@ -24,11 +24,7 @@ ${STORE_OPTIONS_HELP}`,
 
 async function runExperiments(args: ParsedArgs, io: CliIo): Promise<number> {
   const all = flag(args, 'all');
-  const selection = await selectStores({ trackingUri: stringOption(args, 'tracking-uri'), workspace: stringOption(args, 'workspace') }, io);
-  reportProblems(selection.problems, io);
-  return withStores(selection.refs, async ({ stores, problems, errors }) => {
-    reportProblems(problems, io);
-    reportStoreErrors(errors, io);
+  return readSelectedStores(args, io, async ({ stores, errors }, selection) => {
     const snapshots = stores.map((s) => s.snapshot);
     const experiments = snapshots.flatMap((s) => [...s.experiments].sort(byId)).filter((e) => all || e.lifecycleStage === 'active');
     if (flag(args, 'json')) {

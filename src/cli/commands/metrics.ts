@@ -1,10 +1,10 @@
 import type { Run } from '../../core/runs/types';
-import { flag, STORE_OPTIONS, stringOption, type ParsedArgs } from '../args';
+import { flag, STORE_OPTIONS, type ParsedArgs } from '../args';
 import { CliError, EXIT_OK, type CliIo } from '../cliIo';
 import type { Command } from '../command';
 import { metricPointToJson, toJsonText } from '../runJson';
 import { STORE_OPTIONS_HELP } from '../storeHelp';
-import { reportProblems, reportStoreErrors, selectStores, withStores, type OpenStore } from '../stores';
+import { readSelectedStores, type OpenStore } from '../stores';
 import { metricHistoryTable } from '../tableViews';
 
 /** A shorter prefix than this is too likely to be a typo to look up. */
@@ -26,11 +26,7 @@ ${STORE_OPTIONS_HELP}`,
 
 async function runMetrics(args: ParsedArgs, io: CliIo): Promise<number> {
   const [runId, key] = args.positionals;
-  const selection = await selectStores({ trackingUri: stringOption(args, 'tracking-uri'), workspace: stringOption(args, 'workspace') }, io);
-  reportProblems(selection.problems, io);
-  return withStores(selection.refs, async ({ stores, problems, errors }) => {
-    reportProblems(problems, io);
-    reportStoreErrors(errors, io);
+  return readSelectedStores(args, io, async ({ stores }, selection) => {
     const { store, run } = findRun(stores, runId, selection.source);
     if (!Object.prototype.hasOwnProperty.call(run.metrics, key)) {
       const known = Object.keys(run.metrics).sort();

@@ -8,7 +8,7 @@ import { CliError, EXIT_OK, EXIT_USAGE, type CliIo } from '../cliIo';
 import type { Command } from '../command';
 import { runToJson, toJsonText } from '../runJson';
 import { STORE_OPTIONS_HELP } from '../storeHelp';
-import { reportProblems, reportStoreErrors, selectStores, withStores } from '../stores';
+import { readSelectedStores } from '../stores';
 import { pickMetricColumns, runsTable } from '../tableViews';
 import { experimentLookup, isListedRun } from '../visibility';
 
@@ -51,11 +51,7 @@ async function runRuns(args: ParsedArgs, io: CliIo): Promise<number> {
   const max = positiveInteger(args, 'max');
   const all = flag(args, 'all');
 
-  const selection = await selectStores({ trackingUri: stringOption(args, 'tracking-uri'), workspace: stringOption(args, 'workspace') }, io);
-  reportProblems(selection.problems, io);
-  return withStores(selection.refs, async ({ stores, problems, errors }) => {
-    reportProblems(problems, io);
-    reportStoreErrors(errors, io);
+  return readSelectedStores(args, io, async ({ stores, errors }, selection) => {
     const snapshots = stores.map((s) => s.snapshot);
     const experimentOf = experimentLookup(snapshots);
     const listed = snapshots
