@@ -27,6 +27,19 @@ describe('snapshotToDelta', () => {
     assert.deepEqual(delta.runs.map((r) => r.runId), ['changed', 'new']);
     assert.deepEqual(delta.removedRunIds, ['vanished']);
   });
+
+  it('sees a change in any param, tag or metric, NaN included', () => {
+    const m = (value: number, step = 1) => ({ value, step, timestamp: 5 });
+    const base = makeRun('r', { params: { lr: '0.1' }, tags: { team: 'a' }, metrics: { loss: m(NaN) } });
+    const changedRuns = (next: ReturnType<typeof makeRun>) => snapshotToDelta({ store: TEST_STORE, experiments: [], runs: [next], problems: [] }, [base], []).runs.length;
+    assert.equal(changedRuns(makeRun('r', { params: { lr: '0.1' }, tags: { team: 'a' }, metrics: { loss: m(NaN) } })), 0, 'NaN equals NaN here');
+    assert.equal(changedRuns(makeRun('r', { params: { lr: '0.2' }, tags: { team: 'a' }, metrics: { loss: m(NaN) } })), 1);
+    assert.equal(changedRuns(makeRun('r', { params: { lr: '0.1', bs: '8' }, tags: { team: 'a' }, metrics: { loss: m(NaN) } })), 1);
+    assert.equal(changedRuns(makeRun('r', { params: { lr: '0.1' }, tags: { team: 'b' }, metrics: { loss: m(NaN) } })), 1);
+    assert.equal(changedRuns(makeRun('r', { params: { lr: '0.1' }, tags: { team: 'a' }, metrics: { loss: m(NaN, 2) } })), 1);
+    assert.equal(changedRuns(makeRun('r', { params: { lr: '0.1' }, tags: { team: 'a' }, metrics: { loss: m(NaN), acc: m(1) } })), 1);
+    assert.equal(changedRuns(makeRun('r', { params: { lr: '0.1' }, tags: { team: 'a' }, metrics: { loss: m(NaN) }, status: 'FAILED' })), 1);
+  });
 });
 
 describe('SerialQueue', () => {
