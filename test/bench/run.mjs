@@ -304,7 +304,7 @@ async function benchWriter(py, db) {
   let polled = { error: 'sqliteReader not compiled' };
   let poller = {};
   if (compiledExists('src/core/mlflow/sqlite/sqliteReader.ts')) {
-    log(`writer with our reader polling (every 500 ms, a full run list read whenever a commit landed)`);
+    log(`writer with our reader polling (every 500 ms, a change read whenever a commit landed)`);
     const pollerRun = caseJson('sqlitePoll.mjs', ['--db', db, '--seconds', String(seconds + 3), '--pollMs', '500'], { timeoutMs: 5 * 60_000 });
     // Let the reader start its worker and begin its first read before the writer's clock starts.
     await new Promise((r) => setTimeout(r, 1500));
@@ -318,7 +318,7 @@ async function benchWriter(py, db) {
   row('mlflow.db writer at 40 commits/s: commit latency with our reader polling (ours) vs. alone (baseline)', {
     ours: lat(polled), baseline: lat(alone), unit: '', goal: 'never slowed or blocked', ok,
     note: typeof polled.commits === 'number'
-      ? `commits ${polled.commits} vs ${alone.commits}, max ${polled.maxMs.toFixed(1)} vs ${alone.maxMs.toFixed(1)} ms, 'database is locked': ${polled.locked} vs ${alone.locked}; reader did ${poller.reads ?? '?'} full reads (median ${poller.medianReadMs?.toFixed(0) ?? '?'} ms), ${poller.errors ?? '?'} errors`
+      ? `commits ${polled.commits} vs ${alone.commits}, max ${polled.maxMs.toFixed(1)} vs ${alone.maxMs.toFixed(1)} ms, 'database is locked': ${polled.locked} vs ${alone.locked}; reader did ${poller.reads ?? '?'} reads (median ${poller.medianReadMs?.toFixed(0) ?? '?'} ms), ${poller.fullReads ?? '?'} of them full (median ${poller.medianFullReadMs?.toFixed(0) ?? '?'} ms), ${poller.errors ?? '?'} errors`
       : undefined,
   });
 }

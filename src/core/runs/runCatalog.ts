@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RunIndex } from '../index/runIndex';
 import { MlflowFileStoreReader } from '../mlflow/fileStore/fileStoreReader';
-import { MlflowSqliteReader } from '../mlflow/sqlite/sqliteReader';
+import { MlflowSqliteReader, type SqliteReadCursor } from '../mlflow/sqlite/sqliteReader';
 import { Emitter } from '../util/emitter';
 import { SerialQueue } from '../util/serialQueue';
 import { snapshotToDelta } from './snapshotToDelta';
@@ -37,6 +37,8 @@ interface StoreEntry {
   /** Set when the store could not be read at all. */
   failure?: StoreProblem;
   changeToken?: string;
+  /** mlflow.db: where the last read left off, so the next reads only the runs changed since (undefined: read all). */
+  sqliteCursor?: SqliteReadCursor;
   /** mlflow.db: earliest time (performance.now()) of the next re-read, from how long the last one took. */
   nextReadAt: number;
   /** The reader's state moved on since it was last put in the index. */
@@ -105,6 +107,8 @@ export class RunCatalog {
 
   /** Re-reads every store (what "Refresh" does); only changed files are read again. */
   async refresh(): Promise<void> {
+    // "Refresh" reads mlflow.db whole: a change read cannot see tags updated in place.
+    for (const e of this.stores.values()) e.sqliteCursor = undefined;
     await Promise.all([...this.stores.values()].map((e) => this.sync(e)));
   }
 
@@ -213,9 +217,12 @@ export class RunCatalog {
         } else {
           entry.changeToken = entry.reader.changeToken();
           const readStart = performance.now();
-          const snapshot = await entry.reader.readAll(this.abort.signal);
+          const read = await entry.reader.readChanges(entry.sqliteCursor, this.abort.signal);
           entry.nextReadAt = performance.now() + 3 * (performance.now() - readStart);
-          delta = snapshotToDelta(snapshot, [...entry.runs.values()], [...entry.experiments.values()]);
+          entry.sqliteCursor = read.cursor;
+          delta = 'full' in read
+            ? snapshotToDelta(read.full, [...entry.runs.values()], [...entry.experiments.values()])
+            : changesToDelta(entry, read.changed);
         }
         await this.applyInPieces(entry, index, delta);
         entry.failure = undefined;
@@ -349,6 +356,16 @@ export class RunCatalog {
   private fire(storeUris: string[]): void {
     if (!this.disposed) this.changed.fire({ storeUris });
   }
+}
+
+/**
+ * A change read of mlflow.db as a delta: its runs replace the held ones. Its problems are dropped: it saw only a
+ * few runs, so it cannot clear the others' problems; the next full read replaces them all.
+ */
+function changesToDelta(entry: StoreEntry, changed: { runs: Run[]; removedRunIds: string[]; experiments: Experiment[] }): StoreDelta {
+  const present = new Set(changed.experiments.map((e) => e.experimentId));
+  const removedExperimentIds = [...entry.experiments.keys()].filter((id) => !present.has(id));
+  return { ...emptyDeltaFor(entry.ref), runs: changed.runs, removedRunIds: changed.removedRunIds, experiments: changed.experiments, removedExperimentIds };
 }
 
 function seriesToPoints(series: MetricSeries): MetricPoint[] {

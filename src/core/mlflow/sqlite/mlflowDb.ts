@@ -2,6 +2,9 @@ import { isLaterPoint } from '../../runs/latestMetric';
 import { parseRunStatus } from '../../runs/statusNames';
 import { StoreError, type Experiment, type LatestMetric, type MetricPoint, type StoreProblem, type StoreRef, type StoreSnapshot } from '../../runs/types';
 import { KNOWN_MLFLOW_REVISIONS } from './alembicRevisions';
+import {
+  MAX_CHANGED_SHARE, maxRowids, ROWID_TABLES, runIdsOfRowids, runsWithRowsAfter, scanRunFingerprints, wantsFullRead, type ChangeState, type SqliteReadCursor,
+} from './changeRead';
 import { RUN_STATUS_ORDER, type ColumnarSnapshot, type RunColumns } from './runColumns';
 import { initialRows, KeyValueBuilder, MetricBuilder, RunRowBuilder } from './runColumnsBuilder';
 import { runsFromColumns } from './runsFromColumns';
@@ -39,6 +42,11 @@ function metricValue(value: SqlValue | undefined, isNan: SqlValue | undefined): 
   return num(value) ?? NaN;
 }
 
+/** A change read: everything (`full`), or only the runs changed since the cursor's read and the ids of vanished ones. */
+export type ChangeReadResult =
+  | { kind: 'full'; snapshot: ColumnarSnapshot; cursor: SqliteReadCursor }
+  | { kind: 'changed'; snapshot: ColumnarSnapshot; removedRunIds: string[]; cursor: SqliteReadCursor };
+
 /** Row and string counts of the last run list read, to size the next one's columns. */
 interface ColumnSizes {
   runs: number;
@@ -52,6 +60,8 @@ interface ColumnSizes {
 export class MlflowDb {
   readonly conn: SnapshotConnection;
   private lastSizes: Partial<ColumnSizes> = {};
+  /** What the last readChanges saw, for the next one to compare with. */
+  private changeState: ChangeState | undefined;
 
   constructor(private readonly engine: SqliteEngine, readonly path: string, opts: SnapshotOptions = {}) {
     this.conn = new SnapshotConnection(engine, path, opts);
@@ -65,21 +75,79 @@ export class MlflowDb {
 
   /** As readAll, with the runs as columns: what the worker sends (see runColumns.ts). */
   readColumns(ref: StoreRef, isCancelled?: () => boolean): Promise<ColumnarSnapshot> {
-    return this.conn.read(async (q, scan) => {
-      const problems: StoreProblem[] = [];
-      const schema = await this.schema(q);
-      await this.checkRevision(q, schema, problems);
-      for (const t of OPTIONAL_TABLES) {
-        if (schema.tables.has(t)) continue;
-        const message = t === 'latest_metrics' && schema.tables.has('metrics')
-          ? `${this.path} has no latest_metrics table (an old MLflow schema): latest values are computed from the full metric history, which is slower. Run \`mlflow db upgrade\` to add it.`
-          : `${this.path} has no ${t} table; runs are shown without it.`;
-        problems.push({ severity: 'warning', file: this.path, message });
-      }
-      const experiments = await this.experiments(q, schema, ref);
-      const runs = await this.runColumns(q, scan, schema, problems);
-      return { store: ref, experiments, runs, problems };
-    }, isCancelled);
+    return this.conn.read((q, scan) => this.columnsIn(q, scan, ref), isCancelled);
+  }
+
+  /**
+   * The runs changed since the read `cursor` came from (see changeRead.ts), or a full read when the cursor is
+   * stale, a full read is due, or too many runs changed. All from one snapshot.
+   */
+  async readChanges(ref: StoreRef, cursor: SqliteReadCursor | undefined, isCancelled?: () => boolean): Promise<ChangeReadResult> {
+    // The state is kept only once the read returns: a read retried on a torn snapshot must compare with the old one.
+    const { result, state } = await this.conn.read((q, scan) => this.changesIn(q, scan, ref, cursor), isCancelled);
+    this.changeState = state;
+    return result;
+  }
+
+  private async changesIn(q: Query, scan: Scan, ref: StoreRef, cursor: SqliteReadCursor | undefined): Promise<{ result: ChangeReadResult; state: ChangeState }> {
+    const now = Date.now();
+    const schema = await this.schema(q);
+    const prev = this.changeState;
+    // Without latest_metrics the latest values come from the whole history: no cheap way to re-read a few runs.
+    const canDiff = cursor && prev && !wantsFullRead(cursor, prev, now) && schema.tables.has('latest_metrics');
+    const maxRowid = await maxRowids(q, schema.tables);
+    const runColumns = schema.columns.get('runs') ?? new Set<string>();
+    const full = async () => {
+      const { fingerprints, runIds } = await scanRunFingerprints(scan, this.engine.raw, runColumns, true);
+      const snapshot = await this.columnsIn(q, scan, ref);
+      const state: ChangeState = { epoch: (prev?.epoch ?? 0) + 1, maxRowid, fingerprints, runIds: runIds ?? new Map() };
+      return { result: { kind: 'full' as const, snapshot, cursor: { epoch: state.epoch, changeReads: 0, fullAt: now } }, state };
+    };
+    // Rows gone from the top of a table: their rowids may be reused, and rows above the mark missed.
+    if (!canDiff || ROWID_TABLES.some((t) => maxRowid[t] < prev.maxRowid[t])) return full();
+    const changed = new Set<string>();
+    for (const t of ROWID_TABLES) {
+      if (maxRowid[t] > prev.maxRowid[t]) for (const id of await runsWithRowsAfter(q, t, prev.maxRowid[t])) changed.add(id);
+    }
+    const { fingerprints } = await scanRunFingerprints(scan, this.engine.raw, runColumns, false);
+    const changedRows = [...fingerprints].filter(([rowid, fp]) => prev.fingerprints.get(rowid) !== fp).map(([rowid]) => rowid);
+    const goneRows = [...prev.fingerprints.keys()].filter((rowid) => !fingerprints.has(rowid));
+    const runCount = Math.max(fingerprints.size, prev.fingerprints.size);
+    if (changed.size + changedRows.length + goneRows.length > MAX_CHANGED_SHARE * runCount) return full();
+    const runIds = changedRows.length + goneRows.length > 0 ? new Map(prev.runIds) : prev.runIds;
+    const maybeRemoved = goneRows.map((rowid) => prev.runIds.get(rowid));
+    for (const rowid of goneRows) runIds.delete(rowid);
+    for (const [rowid, id] of await runIdsOfRowids(q, changedRows)) {
+      maybeRemoved.push(prev.runIds.get(rowid)); // a rowid reused for another run
+      runIds.set(rowid, id);
+      changed.add(id);
+    }
+    const candidates = maybeRemoved.filter((id): id is string => id !== undefined && !changed.has(id));
+    const present = candidates.length > 0 ? new Set(runIds.values()) : new Set<string>();
+    const removedRunIds = [...new Set(candidates.filter((id) => !present.has(id)))];
+    for (const id of removedRunIds) changed.delete(id); // rows logged by a run deleted since
+    const snapshot = await this.columnsIn(q, scan, ref, [...changed]);
+    return {
+      result: { kind: 'changed', snapshot, removedRunIds, cursor: { ...cursor, changeReads: cursor.changeReads + 1 } },
+      state: { epoch: prev.epoch, maxRowid, fingerprints, runIds },
+    };
+  }
+
+  /** Experiments, problems and the runs (only those of `onlyRuns` when given) inside the current snapshot. */
+  private async columnsIn(q: Query, scan: Scan, ref: StoreRef, onlyRuns?: string[]): Promise<ColumnarSnapshot> {
+    const problems: StoreProblem[] = [];
+    const schema = await this.schema(q);
+    await this.checkRevision(q, schema, problems);
+    for (const t of OPTIONAL_TABLES) {
+      if (schema.tables.has(t)) continue;
+      const message = t === 'latest_metrics' && schema.tables.has('metrics')
+        ? `${this.path} has no latest_metrics table (an old MLflow schema): latest values are computed from the full metric history, which is slower. Run \`mlflow db upgrade\` to add it.`
+        : `${this.path} has no ${t} table; runs are shown without it.`;
+      problems.push({ severity: 'warning', file: this.path, message });
+    }
+    const experiments = await this.experiments(q, schema, ref);
+    const runs = await this.runColumns(q, scan, schema, problems, onlyRuns);
+    return { store: ref, experiments, runs, problems };
   }
 
   /** One metric's history in MLflow's order: timestamp, step, value (SqlAlchemyStore.get_metric_history). */
@@ -173,7 +241,7 @@ export class MlflowDb {
    * (10,000 runs: 0.2 s warm, 0.5 s cold for all four tables; GROUP BY run with json_group_object and JSON.parse
    * took 0.7 s). Rows of one run need not be adjacent.
    */
-  private async runColumns(q: Query, scan: Scan, schema: Schema, problems: StoreProblem[]): Promise<RunColumns> {
+  private async runColumns(q: Query, scan: Scan, schema: Schema, problems: StoreProblem[], onlyRuns?: string[]): Promise<RunColumns> {
     const { raw } = this.engine;
     const last = this.lastSizes;
     const strings = new StringTableBuilder(initialRows(last.strings), Math.max(1 << 16, initialRows(last.bytes)));
@@ -213,12 +281,16 @@ export class MlflowDb {
       return RUN_STATUS_ORDER.indexOf('SCHEDULED'); // MLflow's column default
     };
 
+    // A change read names its runs as one JSON array parameter: no limit on SQL variables, and SQLite looks each
+    // id up in the run_uuid indexes instead of scanning the tables.
+    const only = onlyRuns ? [JSON.stringify(onlyRuns)] : undefined;
+    const onlyWhere = onlyRuns ? 'run_uuid IN (SELECT value FROM json_each(?)) AND' : '';
     const c = schema.columns.get('runs') ?? new Set<string>();
     const col = (name: string) => (c.has(name) ? name : 'NULL');
     await scan(
       `SELECT run_uuid, ${col('name')}, experiment_id, ${col('user_id')}, ${col('status')}, ${col('start_time')},
               ${col('end_time')}, ${col('lifecycle_stage')}, ${col('artifact_uri')}
-       FROM runs ORDER BY start_time DESC, run_uuid`,
+       FROM runs WHERE ${onlyWhere} 1 ORDER BY start_time DESC, run_uuid`,
       (stmt) => {
         const runId = textId(stmt, 0);
         if (runId < 0 || raw.columnBytes(stmt, 0) === 0) return;
@@ -231,6 +303,7 @@ export class MlflowDb {
         );
         runOfString[runId] = index + 1;
       },
+      only,
     );
     for (const [value, count] of badStatuses) {
       problems.push({
@@ -257,14 +330,15 @@ export class MlflowDb {
       if (!schema.tables.has(table)) return out;
       lastRunString = -1;
       // Values as text, NULL as '' (MLflow's columns are NOT NULL; hand-made dbs may differ).
-      await scan(`SELECT run_uuid, key, value FROM ${table} NOT INDEXED WHERE key IS NOT NULL`, (stmt) => {
+      const from = onlyRuns ? `${table} WHERE ${onlyWhere}` : `${table} NOT INDEXED WHERE`;
+      await scan(`SELECT run_uuid, key, value FROM ${from} key IS NOT NULL`, (stmt) => {
         const run = runOf(stmt);
         if (run < 0) return;
         const key = textId(stmt, 1);
         const ptr = raw.columnText(stmt, 2);
         const len = raw.columnBytes(stmt, 2);
         out.push(run, key, strings.add(raw.heap(), ptr, len));
-      });
+      }, only);
       return out;
     };
     const params = await keyValues('params');
@@ -275,13 +349,14 @@ export class MlflowDb {
       lastRunString = -1;
       await scan(
         `SELECT run_uuid, key, value, ifnull(timestamp, 0), ${m.has('step') ? 'ifnull(step, 0)' : '0'}, ${m.has('is_nan') ? 'is_nan' : '0'}
-         FROM latest_metrics NOT INDEXED WHERE key IS NOT NULL`,
+         FROM ${onlyRuns ? `latest_metrics WHERE ${onlyWhere}` : 'latest_metrics NOT INDEXED WHERE'} key IS NOT NULL`,
         (stmt) => {
           const run = runOf(stmt);
           if (run < 0) return;
           const value = raw.columnDouble(stmt, 5) === 1 ? NaN : numberOrNaN(stmt, 2);
           metrics.push(run, textId(stmt, 1), value, numberOrNaN(stmt, 3) || 0, numberOrNaN(stmt, 4) || 0);
         },
+        only,
       );
     } else {
       await this.foldMetricHistory(q, schema, (runId, key, point) => {
@@ -290,7 +365,8 @@ export class MlflowDb {
         if (run >= 0) metrics.push(run, strings.addText(key), point.value, point.timestamp, point.step);
       });
     }
-    this.lastSizes = { runs: runs.count, params: params.count, tags: tags.count, metrics: metrics.count, strings: strings.size, bytes: strings.bytesUsed };
+    // A change read's few runs say nothing about the size of the next full read.
+    if (!onlyRuns) this.lastSizes = { runs: runs.count, params: params.count, tags: tags.count, metrics: metrics.count, strings: strings.size, bytes: strings.bytesUsed };
     return { strings: strings.finish(), runs: runs.finish(), params: params.finish(), tags: tags.finish(), metrics: metrics.finish() };
   }
 

@@ -12,7 +12,7 @@ export type Query = (sql: string, params?: SqlValue[]) => Promise<Row[]>;
  * Runs one statement inside the current snapshot without building rows: `onRow` reads each row's cells from the
  * statement handle with the engine's RawSqlite. Resolves to the number of rows.
  */
-export type Scan = (sql: string, onRow: (stmt: number) => void) => Promise<number>;
+export type Scan = (sql: string, onRow: (stmt: number) => void, params?: SqlValue[]) => Promise<number>;
 
 export interface SnapshotOptions {
   /** How long to wait for a writer that keeps a -journal (or keeps changing the db) before giving up. */
@@ -73,7 +73,7 @@ export class SnapshotConnection {
         // WAL: a fresh private wal-index is a fresh snapshot. Rollback: keep the connection while the file is the same.
         if (this.wal || !this.db || this.currentFileId() !== this.fileId) await this.connect();
         await this.engine.sqlite3.exec(this.db, 'BEGIN');
-        result = await fn((sql, params) => this.rows(sql, params), (sql, onRow) => this.scan(sql, onRow));
+        result = await fn((sql, params) => this.rows(sql, params), (sql, onRow, params) => this.scan(sql, onRow, params));
       } catch (e) {
         err = e;
       }
@@ -176,11 +176,12 @@ export class SnapshotConnection {
     return out;
   }
 
-  private async scan(sql: string, onRow: (stmt: number) => void): Promise<number> {
+  private async scan(sql: string, onRow: (stmt: number) => void, params?: SqlValue[]): Promise<number> {
     const { sqlite3, raw } = this.engine;
     let n = 0;
     for await (const stmt of sqlite3.statements(this.db, sql)) {
       this.stats.statements++;
+      if (params?.length) sqlite3.bind_collection(stmt, params);
       for (;;) {
         const rc = raw.step(stmt);
         if (rc === C.SQLITE_DONE) break;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { StoreError, type MetricPoint, type RunStoreReader, type StoreRef, type StoreSnapshot } from '../../runs/types';
+import { StoreError, type Experiment, type MetricPoint, type Run, type RunStoreReader, type StoreProblem, type StoreRef, type StoreSnapshot } from '../../runs/types';
+import type { SqliteReadCursor } from './changeRead';
 import { locateAsset } from '../../wasm/locateAsset';
 import { changeToken } from './dbFileState';
 import { runsFromColumns } from './runsFromColumns';
@@ -14,6 +15,13 @@ export interface MlflowSqliteReaderOptions {
   /** How long a read waits for a writer holding a -journal before reporting the db as locked. */
   busyTimeoutMs?: number;
 }
+
+export type { SqliteReadCursor } from './changeRead';
+
+/** What readChanges found: every run (`full`), or the runs changed since the cursor's read. */
+export type SqliteChanges =
+  | { full: StoreSnapshot; cursor: SqliteReadCursor }
+  | { changed: { runs: Run[]; removedRunIds: string[]; experiments: Experiment[]; problems: StoreProblem[] }; cursor: SqliteReadCursor };
 
 interface Pending {
   resolve: (r: WorkerResponse) => void;
@@ -47,6 +55,20 @@ export class MlflowSqliteReader implements RunStoreReader {
       return { store, experiments, runs: runsFromColumns(runs, store), problems };
     }
     throw new Error('Unexpected reply from the SQLite worker.');
+  }
+
+  /**
+   * The runs changed since the read that gave `cursor` (undefined: a full read). Cheap under a busy writer: only
+   * the runs a commit touched are read. Some reads are full regardless (see changeRead.ts for what a change read
+   * cannot see); keep the returned cursor for the next call.
+   */
+  async readChanges(cursor: SqliteReadCursor | undefined, signal?: AbortSignal): Promise<SqliteChanges> {
+    const res = await this.call({ type: 'readChanges', ref: this.ref, cursor, busyTimeoutMs: this.opts.busyTimeoutMs }, signal);
+    if (!res.ok || res.type !== 'readChanges') throw new Error('Unexpected reply from the SQLite worker.');
+    const { store, experiments, problems, runs } = res.snapshot;
+    const decoded = runsFromColumns(runs, store);
+    if (res.removedRunIds === undefined) return { full: { store, experiments, runs: decoded, problems }, cursor: res.cursor };
+    return { changed: { runs: decoded, removedRunIds: res.removedRunIds, experiments, problems }, cursor: res.cursor };
   }
 
   async metricHistory(runId: string, key: string, signal?: AbortSignal): Promise<MetricPoint[]> {

@@ -40,6 +40,12 @@ async function handle(req: Exclude<WorkerRequest, { type: 'cancel' }>): Promise<
       const db = await dbFor(req.ref.path, req.busyTimeoutMs);
       return { id: req.id, ok: true, type: 'readAll', snapshot: await db.readColumns(req.ref, isCancelled) };
     }
+    if (req.type === 'readChanges') {
+      const db = await dbFor(req.ref.path, req.busyTimeoutMs);
+      const r = await db.readChanges(req.ref, req.cursor, isCancelled);
+      const removedRunIds = r.kind === 'changed' ? r.removedRunIds : undefined;
+      return { id: req.id, ok: true, type: 'readChanges', snapshot: r.snapshot, removedRunIds, cursor: r.cursor };
+    }
     const db = await dbFor(req.path, req.busyTimeoutMs);
     return { id: req.id, ok: true, type: 'metricHistory', points: await db.metricHistory(req.runId, req.key, isCancelled) };
   } catch (e) {
@@ -61,6 +67,6 @@ port.on('message', (req: WorkerRequest) => {
   queue = queue.then(async () => {
     const res = await handle(req);
     // Transferred, not copied: the worker keeps no reference to the run columns once they are sent.
-    port.postMessage(res, res.ok && res.type === 'readAll' ? runColumnsTransferList(res.snapshot.runs) : []);
+    port.postMessage(res, res.ok && (res.type === 'readAll' || res.type === 'readChanges') ? runColumnsTransferList(res.snapshot.runs) : []);
   });
 });
