@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import type { LifecycleStage, RunStatus, StoreProblem } from '../../runs/types';
+import type { Experiment, LifecycleStage, Run, RunStatus, StoreProblem } from '../../runs/types';
 import { parseRunStatus } from '../../runs/statusNames';
 
 // The meta.yaml files MLflow's file store writes with PyYAML (mlflow/store/tracking/file_store.py):
@@ -7,26 +7,12 @@ import { parseRunStatus } from '../../runs/statusNames';
 // runs {run_id, run_uuid, run_name, experiment_id, status (int), start_time, end_time, lifecycle_stage,
 // artifact_uri, user_id, ...}. Old stores lack run_name, lifecycle_stage and status; ids may be ints.
 
-export interface RunMeta {
-  runId: string;
+/** What a run's meta.yaml holds; the name may be missing (old stores keep it in the mlflow.runName tag). */
+export type RunMeta = Pick<Run, 'runId' | 'experimentId' | 'status' | 'startTime' | 'endTime' | 'lifecycleStage' | 'artifactUri' | 'userId'> & {
   runName: string | null;
-  experimentId: string;
-  status: RunStatus;
-  startTime: number | null;
-  endTime: number | null;
-  lifecycleStage: LifecycleStage;
-  artifactUri: string | null;
-  userId: string | null;
-}
+};
 
-export interface ExperimentMeta {
-  experimentId: string;
-  name: string;
-  artifactLocation: string | null;
-  lifecycleStage: LifecycleStage;
-  creationTime: number | null;
-  lastUpdateTime: number | null;
-}
+export type ExperimentMeta = Pick<Experiment, 'experimentId' | 'name' | 'artifactLocation' | 'lifecycleStage' | 'creationTime' | 'lastUpdateTime'>;
 
 export interface MetaResult<T> {
   meta?: T;

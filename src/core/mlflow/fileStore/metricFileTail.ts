@@ -110,16 +110,7 @@ export async function tailMetricFile(file: string, from: MetricFileCursor | unde
 
     problems.push(...lineProblems(file, sink, builder));
     const check = offset === cursor.offset ? cursor.check : await checkBytes(fh, offset, lastData, lastConsumed);
-    const latest = builder.latest();
-    return {
-      series: builder.toSeries(),
-      latest,
-      cursor: { offset, lines, check, latest },
-      replaced,
-      size: st.size,
-      mtimeMs: st.mtimeMs,
-      problems,
-    };
+    return tailResult(builder, { offset, lines, check }, { replaced, size: st.size, mtimeMs: st.mtimeMs, problems });
   } finally {
     await fh.close();
   }
@@ -204,14 +195,15 @@ export function tailMetricFileSync(file: string, from: MetricFileCursor | undefi
   const offset = start + end;
   const lines = cursor.lines + r.lines;
   const check = offset === cursor.offset ? cursor.check : checkHash(bytes, end - Math.min(CHECK_BYTES, offset), end);
+  return tailResult(builder, { offset, lines, check }, { replaced, size: size ?? bytes.length, mtimeMs: opts.knownMtimeMs ?? -1, problems: lineProblems(file, sink, builder) });
+}
+
+/** The result both tails return: the new cursor carries the latest point so a later tail folds onto it. */
+function tailResult(
+  builder: MetricSeriesBuilder,
+  at: Omit<MetricFileCursor, 'latest'>,
+  rest: Pick<MetricTailResult, 'replaced' | 'size' | 'mtimeMs' | 'problems'>,
+): MetricTailResult {
   const latest = builder.latest();
-  return {
-    series: builder.toSeries(),
-    latest,
-    cursor: { offset, lines, check, latest },
-    replaced,
-    size: size ?? bytes.length,
-    mtimeMs: opts.knownMtimeMs ?? -1,
-    problems: lineProblems(file, sink, builder),
-  };
+  return { series: builder.toSeries(), latest, cursor: { ...at, latest }, ...rest };
 }
