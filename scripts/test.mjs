@@ -63,7 +63,20 @@ const stages = [
   ['ui', async () => {
     const cs = await sh(node, ['scripts/ensureCodeServer.mjs']);
     if (cs.code !== 0) return cs;
-    return sh(node, ['test/vscode/ui/runUiTests.js']); // packages dist/mlops-workbench.vsix and installs it
+    const main = await sh(node, ['test/vscode/ui/runUiTests.js']); // packages dist/mlops-workbench.vsix and installs it
+    // More UI scripts (one per panel) reuse that .vsix; each ends with "ui: N passed, M failed".
+    const more = readdirSync('test/vscode/ui').filter((f) => f.endsWith('.ui.js')).sort();
+    let passed = countsIn(main.output)?.passed ?? 0;
+    let failed = countsIn(main.output)?.failed ?? (main.code ? 1 : 0);
+    let code = main.code;
+    for (const script of more) {
+      const res = await sh(node, [`test/vscode/ui/${script}`], { VSIX: path.join(root, 'dist/mlops-workbench.vsix') });
+      const c = countsIn(res.output);
+      passed += c?.passed ?? 0;
+      failed += c?.failed ?? (res.code ? 1 : 0);
+      code ||= res.code;
+    }
+    return { code, output: `ui: ${passed} passed, ${failed} failed\n` };
   }],
   ['interop', async () => {
     const runner = 'test/interop/runInterop.mjs';
