@@ -5,15 +5,15 @@
 //   BENCH_SCALE=0.1 npm run bench     a quick run (run counts x 0.1)
 //   BENCH_PYTHON=/path/python         a Python with mlflow (default: .venv/bin/python, else python3)
 //   BENCH_SKIP_BUILD=1                reuse out-bench-build/ and dist/ as they are
-//   BENCH_ONLY=list,deep,index,sqlite,writer,activate,memory   run only these groups
+//   BENCH_ONLY=list,deep,index,sqlite,writer,activate,memory,<suite>   run only these groups (suites: test/bench/suites/*.mjs)
 //
 // Every measurement runs in its own process. Generated stores are cached in $TMPDIR/mlops-bench, keyed by size.
 // Prints a markdown table and writes the raw results to out-bench-build/bench-results.json.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureFileStore } from './generateFileStore.mjs';
 import { run, runJson } from './lib/childProcess.mjs';
 import { benchScale, benchSizes } from './lib/sizes.mjs';
@@ -366,6 +366,22 @@ function notes() {
   return rows.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}`).join('\n');
 }
 
+/**
+ * Feature benchmarks live in test/bench/suites/<group>.mjs, each exporting
+ * `run({ row, log, attempt, scale, repo, build, work, py, notMeasured, errorText })`; the file name is its BENCH_ONLY group.
+ */
+async function runSuites(py) {
+  const dir = path.join(here, 'suites');
+  if (!existsSync(dir)) return;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+    const group = path.basename(file, '.mjs');
+    if (!wants(group)) continue;
+    log(`suite ${group}`);
+    const suite = await import(pathToFileURL(path.join(dir, file)).href);
+    await attempt(`suite ${group}`, () => suite.run({ row, log, attempt, scale, repo, build, work, py, notMeasured, errorText, raw }));
+  }
+}
+
 async function main() {
   mkdirSync(work, { recursive: true });
   const py = findPython();
@@ -377,6 +393,7 @@ async function main() {
     if (wants('deep')) await benchDeepFileStore(py);
     if (wants('sqlite') || wants('writer')) await benchSqlite(py);
     if (wants('activate')) await benchActivate();
+    await runSuites(py);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { MlflowFileStoreReader } from '../mlflow/fileStore/fileStoreReader';
 import { MlflowSqliteReader } from '../mlflow/sqlite/sqliteReader';
-import type { RunStoreReader, StoreRef } from './types';
+import { StoreError, type RunStoreReader, type StoreRef } from './types';
 
 export interface OpenStoreOptions {
   /** Path of the built SQLite worker script (the sqlite reader runs queries off the main thread). */
@@ -14,5 +14,7 @@ export function openStore(ref: StoreRef, opts: OpenStoreOptions = {}): RunStoreR
       return new MlflowFileStoreReader(ref);
     case 'mlflow-sqlite':
       return new MlflowSqliteReader(ref, { workerPath: opts.sqliteWorkerPath });
+    default:
+      throw new StoreError(`Reading ${ref.kind} stores is not supported yet.`, ref.path);
   }
 }

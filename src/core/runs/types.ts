@@ -4,13 +4,21 @@
 /** MLflow's RunStatus names (file store keeps them as ints 1..5, the SQL store as these strings). */
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
 export type LifecycleStage = 'active' | 'deleted';
-export type StoreKind = 'mlflow-file' | 'mlflow-sqlite';
+/**
+ * Where runs come from. MLflow's file store and mlflow.db, a remote MLflow tracking server (REST), dvclive folders,
+ * PyTorch Lightning CSVLogger folders and TensorBoard log dirs.
+ */
+export type StoreKind = 'mlflow-file' | 'mlflow-sqlite' | 'mlflow-rest' | 'dvclive' | 'lightning-csv' | 'tensorboard';
 
-/** Where a run came from. `uri` is what a user would pass as --tracking-uri (`file:///abs/mlruns`, `sqlite:////abs/mlflow.db`). */
+/**
+ * Where a run came from. `uri` is unique per store: for MLflow what a user would pass as --tracking-uri
+ * (`file:///abs/mlruns`, `sqlite:////abs/mlflow.db`, `https://host/`); for the other kinds `<kind>://` + the
+ * absolute folder path (`dvclive:///abs/dvclive`, `lightning-csv:///abs/lightning_logs`, `tensorboard:///abs/runs`).
+ */
 export interface StoreRef {
   kind: StoreKind;
   uri: string;
-  /** Absolute path of the `mlruns` folder or the `mlflow.db` file. */
+  /** Absolute path of the `mlruns` folder, the `mlflow.db` file or the store's folder; for a remote server its URL. */
   path: string;
 }
 
