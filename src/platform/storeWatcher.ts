@@ -26,9 +26,14 @@ export class StoreWatcher implements vscode.Disposable {
       const folders = paths.filter((p) => !this.insideStore(p) && isDirectory(p));
       if (folders.length) onFoldersCreated(folders);
     }, 300);
-    for (const glob of ['**/mlflow.db', '**/mlruns/*/meta.yaml']) {
+    // New stores appear as these files; a store made with its folder is found through the new-folder search below.
+    for (const glob of ['**/mlflow.db', '**/mlruns/*/meta.yaml', '**/events.out.tfevents.*', '**/version_*/metrics.csv', '**/dvclive/metrics.json']) {
       const w = vscode.workspace.createFileSystemWatcher(glob, false, true, false);
-      this.discovery.push(w, w.onDidCreate(onStoresMayHaveChanged), w.onDidDelete(onStoresMayHaveChanged));
+      // Log files rewritten inside a known store (by rename, some loggers) are that store's business, not a new store.
+      const unlessKnown = (uri: vscode.Uri) => {
+        if (glob.includes('mlflow.db') || glob.includes('mlruns') || !this.insideStore(uri.fsPath)) onStoresMayHaveChanged();
+      };
+      this.discovery.push(w, w.onDidCreate(unlessKnown), w.onDidDelete(unlessKnown));
     }
     // Deleting a folder reports the folder, not each file in it: a store inside it is gone too.
     const anything = vscode.workspace.createFileSystemWatcher('**', false, true, false);
@@ -40,7 +45,8 @@ export class StoreWatcher implements vscode.Disposable {
 
   private insideStore(file: string): boolean {
     return this.stores.some((s) => {
-      const root = s.kind === 'mlflow-file' ? s.path : path.dirname(s.path);
+      if (s.kind === 'mlflow-rest') return false;
+      const root = s.kind === 'mlflow-sqlite' ? path.dirname(s.path) : s.path;
       return file === root || file.startsWith(root + path.sep);
     });
   }
@@ -56,7 +62,7 @@ export class StoreWatcher implements vscode.Disposable {
       this.storeWatchers.delete(uri);
     }
     for (const ref of stores) {
-      if (this.storeWatchers.has(ref.uri)) continue;
+      if (this.storeWatchers.has(ref.uri) || ref.kind === 'mlflow-rest') continue;
       const pattern = ref.kind === 'mlflow-sqlite'
         ? new vscode.RelativePattern(vscode.Uri.file(path.dirname(ref.path)), `${path.basename(ref.path)}*`)
         : new vscode.RelativePattern(vscode.Uri.file(ref.path), '**');

@@ -3,7 +3,8 @@ import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { StoreError, type StoreProblem, type StoreRef } from '../runs/types';
 import { parseDotEnv } from './dotEnv';
-import { isRemoteTrackingUri, parseTrackingUri, storeRefFor } from './trackingUri';
+import { STORE_DETECTORS, type StoreDetector } from './storeDetectors';
+import { isRemoteTrackingUri, parseTrackingUri, remoteStoreRef, storeRefFor } from './trackingUri';
 
 export interface FindStoresOptions {
   signal?: AbortSignal;
@@ -15,6 +16,8 @@ export interface FindStoresOptions {
   env?: Record<string, string | undefined>;
   /** The mlops.trackingUri setting: wins over the environment and .env. */
   trackingUri?: string;
+  /** Log-folder sources to look for (default: all known). */
+  detectors?: readonly StoreDetector[];
 }
 
 export interface FoundStores {
@@ -26,7 +29,10 @@ export interface FoundStores {
 const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', 'env', '__pycache__', '.tox', '.mypy_cache', 'site-packages', 'dist-packages']);
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
-/** Finds the MLflow stores in a workspace: mlruns folders, mlflow.db files, and the configured tracking URI. */
+/**
+ * Finds the run stores in a workspace: mlruns folders, mlflow.db files, log folders of other tools (dvclive, Lightning,
+ * TensorBoard), and the configured tracking URI (a local store or a tracking server).
+ */
 export async function findStores(workspaceDir: string, opts: FindStoresOptions = {}): Promise<FoundStores> {
   const maxDepth = opts.maxDepth ?? 6;
   const maxEntries = opts.maxEntries ?? 200_000;
@@ -55,6 +61,7 @@ export async function findStores(workspaceDir: string, opts: FindStoresOptions =
       }
       if (depth > 0 && entries.some((e) => e.name === 'pyvenv.cfg')) continue; // a Python virtual environment
       entriesSeen += entries.length;
+      await detectLogStores(dir, entries, opts.detectors ?? STORE_DETECTORS, found);
       if (entriesSeen > maxEntries) {
         problems.push({ severity: 'warning', file: dir, message: `Stopped looking for MLflow stores after ${maxEntries} folder entries. Set mlops.trackingUri to name your store.` });
         stopped = true;
@@ -95,9 +102,10 @@ async function configuredStore(workspaceDir: string, opts: FindStoresOptions, pr
     uri = text === undefined ? undefined : parseDotEnv(text).MLFLOW_TRACKING_URI?.trim();
     source = `MLFLOW_TRACKING_URI in ${envFile}`;
   }
-  if (!uri || isRemoteTrackingUri(uri)) return undefined; // remote servers are read elsewhere
+  if (!uri) return undefined;
   let ref: StoreRef;
   try {
+    if (isRemoteTrackingUri(uri)) return remoteStoreRef(uri);
     ref = parseTrackingUri(uri, workspaceDir);
   } catch (err) {
     problems.push({ severity: 'warning', file: source.includes(envFile) ? envFile : workspaceDir, message: `${err instanceof Error ? err.message : String(err)} (from ${source})` });
@@ -158,13 +166,24 @@ async function checkSqliteHeader(file: string): Promise<StoreProblem | undefined
   return undefined;
 }
 
+/** The same folder can hold two kinds of logs (Lightning writes CSV and TensorBoard logs side by side): one store each. */
 async function dedupeByRealPath(refs: StoreRef[]): Promise<StoreRef[]> {
   const byReal = new Map<string, StoreRef>();
   for (const ref of refs) {
-    const real = await realpath(ref.path).catch(() => ref.path);
-    if (!byReal.has(real)) byReal.set(real, ref);
+    const real = ref.kind === 'mlflow-rest' ? ref.uri : await realpath(ref.path).catch(() => ref.path);
+    const key = `${ref.kind === 'mlflow-file' || ref.kind === 'mlflow-sqlite' ? 'mlflow' : ref.kind}:${real}`;
+    if (!byReal.has(key)) byReal.set(key, ref);
   }
   return [...byReal.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function detectLogStores(dir: string, entries: Dirent[], detectors: readonly StoreDetector[], found: StoreRef[]): Promise<void> {
+  if (detectors.length === 0) return;
+  const names = new Set(entries.map((e) => e.name));
+  for (const detector of detectors) {
+    const root = await detector.detect(dir, names).catch(() => undefined);
+    if (root && !found.some((f) => f.kind === detector.kind && f.path === root)) found.push(storeRefFor(detector.kind, root));
+  }
 }
 
 async function isDirectory(p: string): Promise<boolean> {

@@ -8,15 +8,35 @@ import { StoreError, type StoreKind, type StoreRef } from '../runs/types';
 
 const SQLITE_EXTENSIONS = new Set(['.db', '.sqlite', '.sqlite3']);
 
-/** The canonical reference for a store at an absolute path. */
-export function storeRefFor(kind: StoreKind, absPath: string): StoreRef {
+/** The canonical reference for a store at an absolute path (MLflow's URIs; `<kind>://<path>` for log folders). */
+export function storeRefFor(kind: Exclude<StoreKind, 'mlflow-rest'>, absPath: string): StoreRef {
   const p = path.resolve(absPath);
-  return { kind, path: p, uri: kind === 'mlflow-file' ? pathToFileURL(p).href : `sqlite:///${p}` };
+  if (kind === 'mlflow-file') return { kind, path: p, uri: pathToFileURL(p).href };
+  if (kind === 'mlflow-sqlite') return { kind, path: p, uri: `sqlite:///${p}` };
+  return { kind, path: p, uri: `${kind}://${p.split(path.sep).join('/')}` };
 }
 
-/** Whether a URI names a remote tracking server (not read here, and not an error). */
+/** Whether a URI names a remote tracking server (read over REST when http(s), not a local store). */
 export function isRemoteTrackingUri(uri: string): boolean {
   return /^(https?|databricks|databricks-uc|uc):/i.test(uri.trim());
+}
+
+/** A tracking server's reference: its URL with the scheme and host lower-cased and no trailing slash. */
+export function remoteStoreRef(uri: string): StoreRef {
+  const raw = uri.trim();
+  if (!/^https?:\/\//i.test(raw)) {
+    throw new StoreError(`Unsupported tracking URI ${JSON.stringify(uri)}: only http:// and https:// tracking servers can be read (Databricks URIs need Databricks' own tools).`, raw);
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new StoreError(`The tracking URI ${JSON.stringify(uri)} is not a valid URL. Use http://host:5000 or https://host/path.`, raw);
+  }
+  url.hash = '';
+  url.search = '';
+  const normalized = url.href.replace(/\/+$/, '');
+  return { kind: 'mlflow-rest', uri: normalized, path: normalized };
 }
 
 /** Parses a tracking URI or path into a local store reference; throws StoreError for anything else. */

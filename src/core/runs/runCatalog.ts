@@ -4,10 +4,12 @@ import { RunIndex } from '../index/runIndex';
 import { MlflowFileStoreReader } from '../mlflow/fileStore/fileStoreReader';
 import { MlflowSqliteReader, type SqliteReadCursor } from '../mlflow/sqlite/sqliteReader';
 import { Emitter } from '../util/emitter';
+import { openStore } from './openStore';
+import { nextRemotePoll, wantsFullListing, type RemotePollState } from './remotePolling';
 import { SerialQueue } from '../util/serialQueue';
 import { snapshotToDelta } from './snapshotToDelta';
 import { splitDelta } from './splitDelta';
-import type { Experiment, MetricPoint, MetricSeries, Run, StoreDelta, StoreProblem, StoreRef } from './types';
+import type { Experiment, MetricPoint, MetricSeries, Run, RunStoreReader, StoreDelta, StoreProblem, StoreRef } from './types';
 
 export interface CatalogLog {
   info(message: string): void;
@@ -22,9 +24,19 @@ export interface CatalogOptions {
   log: CatalogLog;
   /** How often mlflow.db files are checked for new commits (a cheap read of the change counter). */
   sqlitePollMs?: number;
+  /** Opens readers the core cannot open alone (a tracking server needs the user's credentials). */
+  openReader?: (ref: StoreRef) => RunStoreReader | undefined;
 }
 
-type Reader = MlflowFileStoreReader | MlflowSqliteReader;
+/**
+ * MLflow's file store and mlflow.db have readers of their own that report changes; every other source (dvclive,
+ * Lightning, TensorBoard, a tracking server) is read whole and compared with what the catalog holds: their readers keep
+ * per-file state, so a re-read parses only what grew.
+ */
+type Reader = MlflowFileStoreReader | MlflowSqliteReader | RunStoreReader;
+
+/** While a run of a log folder is RUNNING, its folder is re-read this often: "running" ends by time, not by an event. */
+const RUNNING_LOG_REREAD_MS = 10_000;
 
 interface StoreEntry {
   ref: StoreRef;
@@ -45,6 +57,12 @@ interface StoreEntry {
   stateDirty?: boolean;
   /** A delta was cut short: from now on the saved state stays the older, safe one. */
   stateFrozen?: boolean;
+  /** Whole-read stores: a re-read is queued and has not started yet (more changes need no second one). */
+  rereadQueued?: boolean;
+  /** Whole-read stores: when (performance.now()) the last read finished. */
+  lastReadAt?: number;
+  /** Tracking servers: when to ask again, and how many asks in a row failed. */
+  remote?: RemotePollState;
 }
 
 /**
@@ -96,6 +114,7 @@ export class RunCatalog {
         runs: new Map(indexed.map((r) => [r.runId, r])),
         experiments: new Map(index.experiments(ref.uri).map((e) => [e.experimentId, e])),
         nextReadAt: 0,
+        remote: ref.kind === 'mlflow-rest' ? { nextAt: 0, failures: 0, retryInMs: 0 } : undefined,
       };
       this.stores.set(ref.uri, entry);
       added.push(entry);
@@ -108,7 +127,10 @@ export class RunCatalog {
   /** Re-reads every store (what "Refresh" does); only changed files are read again. */
   async refresh(): Promise<void> {
     // "Refresh" reads mlflow.db whole: a change read cannot see tags updated in place.
-    for (const e of this.stores.values()) e.sqliteCursor = undefined;
+    for (const e of this.stores.values()) {
+      e.sqliteCursor = undefined;
+      if (e.remote) e.remote = { ...e.remote, lastFullAt: undefined };
+    }
     await Promise.all([...this.stores.values()].map((e) => this.sync(e)));
   }
 
@@ -119,7 +141,8 @@ export class RunCatalog {
       const mine = paths.filter((p) => isInside(p, entry.ref));
       if (mine.length === 0) continue;
       if (entry.reader instanceof MlflowFileStoreReader) work.push(this.applyFileChanges(entry, mine));
-      else work.push(this.pollSqlite(entry));
+      else if (entry.reader instanceof MlflowSqliteReader) work.push(this.pollSqlite(entry));
+      else work.push(this.reread(entry));
     }
     await Promise.all(work);
   }
@@ -198,6 +221,7 @@ export class RunCatalog {
 
   private openReader(ref: StoreRef, index: RunIndex, indexed: Run[]): Reader {
     if (ref.kind === 'mlflow-sqlite') return new MlflowSqliteReader(ref, { workerPath: this.opts.sqliteWorkerPath });
+    if (ref.kind !== 'mlflow-file') return this.opts.openReader?.(ref) ?? openStore(ref, { sqliteWorkerPath: this.opts.sqliteWorkerPath });
     // Histories are read on demand (metricHistory), not at startup: 10,000 runs hold 10 million points.
     const reader = new MlflowFileStoreReader(ref, { histories: false });
     const state = index.readerState(ref.uri);
@@ -207,6 +231,7 @@ export class RunCatalog {
 
   private sync(entry: StoreEntry): Promise<void> {
     return entry.queue.run(async () => {
+      entry.rereadQueued = false;
       if (this.disposed) return;
       const t0 = performance.now();
       const index = await this.index();
@@ -214,6 +239,10 @@ export class RunCatalog {
         let delta: StoreDelta;
         if (entry.reader instanceof MlflowFileStoreReader) {
           delta = await entry.reader.sync(this.abort.signal);
+        } else if (entry.remote) {
+          delta = await this.readRemote(entry, entry.reader as RunStoreReader);
+        } else if (!(entry.reader instanceof MlflowSqliteReader)) {
+          delta = await this.readWhole(entry, entry.reader);
         } else {
           entry.changeToken = entry.reader.changeToken();
           const readStart = performance.now();
@@ -234,11 +263,52 @@ export class RunCatalog {
         }
         // A reader that failed half-way may believe it reported what it did not: start again from the saved state.
         if (entry.reader instanceof MlflowFileStoreReader) entry.reader = this.openReader(entry.ref, index, [...entry.runs.values()]);
-        entry.failure = { severity: 'error', file: entry.ref.path, message: errorMessage(e) };
-        this.opts.log.error(`Could not read ${describe(entry.ref)}: ${errorMessage(e)}`);
+        let message = errorMessage(e);
+        if (entry.remote) {
+          entry.remote = nextRemotePoll(entry.remote, { ok: false, running: this.hasRunning(entry), now: performance.now() });
+          // The last good runs stay listed: say how old they are and when the next try is.
+          if (entry.runs.size > 0) message += ` Showing the runs read at ${new Date(entry.remote.lastOkAt ?? Date.now()).toLocaleTimeString()}.`;
+          message += ` Trying again in ${Math.round(entry.remote.retryInMs / 1000)} s.`;
+        }
+        entry.failure = { severity: 'error', file: entry.ref.path, message };
+        this.opts.log.error(`Could not read ${describe(entry.ref)}: ${message}`);
       }
       this.fire([entry.ref.uri]);
     });
+  }
+
+  /** A whole read of a store without change reports, as a delta against what the catalog holds. */
+  private async readWhole(entry: StoreEntry, reader: RunStoreReader): Promise<StoreDelta> {
+    const snapshot = await reader.readAll(this.abort.signal);
+    entry.lastReadAt = performance.now();
+    return snapshotToDelta(snapshot, [...entry.runs.values()], [...entry.experiments.values()]);
+  }
+
+  /** Files of a whole-read store changed: one re-read, however many changes arrive before it starts. */
+  private reread(entry: StoreEntry): Promise<void> {
+    if (entry.rereadQueued) return Promise.resolve();
+    entry.rereadQueued = true;
+    return this.sync(entry);
+  }
+
+  /** A tracking server: the whole listing now and then, in between only the running runs (one small request each). */
+  private async readRemote(entry: StoreEntry, reader: RunStoreReader): Promise<StoreDelta> {
+    const running = [...entry.runs.values()].filter((r) => r.status === 'RUNNING').map((r) => r.runId);
+    const state = entry.remote!;
+    if (!hasReadRuns(reader) || running.length === 0 || wantsFullListing(state)) {
+      const delta = await this.readWhole(entry, reader);
+      entry.remote = nextRemotePoll(state, { ok: true, running: delta.runs.some((r) => r.status === 'RUNNING') || this.hasRunning(entry), changed: delta.runs.length > 0, full: true, now: performance.now() });
+      return delta;
+    }
+    const runs = await reader.readRuns(running, this.abort.signal);
+    const delta = snapshotToDelta({ store: entry.ref, experiments: [...entry.experiments.values()], runs: [...entry.runs.values()].filter((r) => !running.includes(r.runId)).concat(runs), problems: [] }, [...entry.runs.values()], [...entry.experiments.values()]);
+    entry.remote = nextRemotePoll(state, { ok: true, running: runs.some((r) => r.status === 'RUNNING'), changed: delta.runs.length > 0, full: false, now: performance.now() });
+    return { ...delta, problems: [] };
+  }
+
+  private hasRunning(entry: StoreEntry): boolean {
+    for (const run of entry.runs.values()) if (run.status === 'RUNNING') return true;
+    return false;
   }
 
   private applyFileChanges(entry: StoreEntry, paths: string[]): Promise<void> {
@@ -310,7 +380,16 @@ export class RunCatalog {
     if (this.pollTimer || this.disposed) return;
     let tick = 0;
     this.pollTimer = setInterval(() => {
-      for (const entry of this.stores.values()) if (entry.reader instanceof MlflowSqliteReader && entry.queue.idle) void this.pollSqlite(entry);
+      const now = performance.now();
+      for (const entry of this.stores.values()) {
+        if (!entry.queue.idle) continue;
+        if (entry.reader instanceof MlflowSqliteReader) void this.pollSqlite(entry);
+        else if (entry.remote) {
+          if (now >= entry.remote.nextAt) void this.sync(entry);
+        } else if (!(entry.reader instanceof MlflowFileStoreReader) && this.hasRunning(entry) && now - (entry.lastReadAt ?? 0) >= RUNNING_LOG_REREAD_MS) {
+          void this.reread(entry);
+        }
+      }
       if (++tick % 4 === 0) this.dropProblemsOfDeletedFiles();
     }, this.opts.sqlitePollMs ?? 500);
     this.pollTimer.unref?.();
@@ -368,6 +447,10 @@ function changesToDelta(entry: StoreEntry, changed: { runs: Run[]; removedRunIds
   return { ...emptyDeltaFor(entry.ref), runs: changed.runs, removedRunIds: changed.removedRunIds, experiments: changed.experiments, removedExperimentIds };
 }
 
+function hasReadRuns(reader: RunStoreReader): reader is RunStoreReader & { readRuns(runIds: string[], signal?: AbortSignal): Promise<Run[]> } {
+  return typeof (reader as { readRuns?: unknown }).readRuns === 'function';
+}
+
 function seriesToPoints(series: MetricSeries): MetricPoint[] {
   const points: MetricPoint[] = [];
   for (let i = 0; i < series.steps.length; i++) points.push({ step: series.steps[i], timestamp: series.timestamps[i], value: series.values[i] });
@@ -396,11 +479,21 @@ function mergeProblems(old: StoreProblem[], delta: StoreDelta): StoreProblem[] {
 
 function isInside(file: string, ref: StoreRef): boolean {
   if (ref.kind === 'mlflow-sqlite') return file === ref.path || file.startsWith(ref.path + '-');
+  if (ref.kind === 'mlflow-rest') return false;
   return file === ref.path || file.startsWith(ref.path + path.sep);
 }
 
+const KIND_NAMES: Record<StoreRef['kind'], string> = {
+  'mlflow-file': 'file store',
+  'mlflow-sqlite': 'mlflow.db',
+  'mlflow-rest': 'tracking server',
+  dvclive: 'dvclive folder',
+  'lightning-csv': 'Lightning CSV logs',
+  tensorboard: 'TensorBoard logs',
+};
+
 function describe(ref: StoreRef): string {
-  return ref.kind === 'mlflow-sqlite' ? `mlflow.db ${ref.path}` : `file store ${ref.path}`;
+  return `${KIND_NAMES[ref.kind]} ${ref.path}`;
 }
 
 function ms(t0: number): string {

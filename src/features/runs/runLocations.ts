@@ -38,7 +38,7 @@ export function resolveArtifactsFolder(run: Run): string | undefined {
 }
 
 function storeFolder(run: Run): string {
-  return run.store.kind === 'mlflow-file' ? run.store.path : path.dirname(run.store.path);
+  return run.store.kind === 'mlflow-sqlite' ? path.dirname(run.store.path) : run.store.path;
 }
 
 function isFile(p: string): boolean {

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import fs from 'node:fs';
 import { findStores } from '../../core/discovery/findStores';
-import { isRemoteTrackingUri } from '../../core/discovery/trackingUri';
 import { RunCatalog, errorMessage } from '../../core/runs/runCatalog';
 import { compileRunQuery, type RunQuery } from '../../core/runs/runQuery';
 import type { StoreProblem, StoreRef } from '../../core/runs/types';
@@ -63,14 +62,12 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
     discoveryProblems = [];
     for (const root of roots()) {
       const settings = readRunsSettings(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)));
-      const remote = [settings.trackingUri, process.env.MLFLOW_TRACKING_URI].find((u) => u && isRemoteTrackingUri(u));
-      if (remote) log.warn(`${remote} is a tracking server; this version reads local stores only (mlruns/, mlflow.db), so its runs are not listed.`);
       const { stores, problems } = await findStores(root, { env: process.env, trackingUri: settings.trackingUri || undefined, maxDepth: settings.searchDepth });
       for (const s of stores) found.set(s.uri, s);
       discoveryProblems.push(...problems);
     }
     for (const p of discoveryProblems) log.warn(`${p.file}: ${p.message}`);
-    log.info(`Found ${found.size} MLflow store(s) in ${Math.round(performance.now() - t0)} ms: ${[...found.values()].map((s) => s.path).join(', ') || 'none'}`);
+    log.info(`Found ${found.size} run store(s) in ${Math.round(performance.now() - t0)} ms: ${[...found.values()].map((s) => s.path).join(', ') || 'none'}`);
     return [...found.values()];
   };
 

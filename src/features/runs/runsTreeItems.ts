@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runTooltipMarkdown } from '../../core/runs/runTooltip';
 import { formatMetricValue } from '../../core/text/formatValue';
 import type { RunTreeNode } from '../../core/runs/runTree';
-import type { Experiment, Run, RunStatus, StoreProblem, StoreRef } from '../../core/runs/types';
+import type { Experiment, Run, RunStatus, StoreKind, StoreProblem, StoreRef } from '../../core/runs/types';
 
 export type RunsElement =
   | { kind: 'store'; ref: StoreRef; failed: boolean }
@@ -21,14 +21,25 @@ const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
   KILLED: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
 };
 
+const STORE_LOOKS: Record<StoreKind, { icon: string; what: string }> = {
+  'mlflow-file': { icon: 'folder-library', what: 'MLflow file store' },
+  'mlflow-sqlite': { icon: 'database', what: 'MLflow SQLite store' },
+  'mlflow-rest': { icon: 'cloud', what: 'MLflow tracking server' },
+  dvclive: { icon: 'graph-line', what: 'dvclive logs' },
+  'lightning-csv': { icon: 'zap', what: 'Lightning CSV logs' },
+  tensorboard: { icon: 'pulse', what: 'TensorBoard logs' },
+};
+
 export function storeItem(el: Extract<RunsElement, { kind: 'store' }>, workspaceRoot?: string): vscode.TreeItem {
-  const label = el.ref.kind === 'mlflow-sqlite' ? path.basename(el.ref.path) : path.basename(el.ref.path);
+  const remote = el.ref.kind === 'mlflow-rest';
+  const label = remote ? el.ref.uri.replace(/^https?:\/\//, '') : path.basename(el.ref.path);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+  const looks = STORE_LOOKS[el.ref.kind];
   item.id = `store:${el.ref.uri}`;
-  item.description = relative(el.ref.path, workspaceRoot, true);
-  item.iconPath = new vscode.ThemeIcon(el.failed ? 'warning' : el.ref.kind === 'mlflow-sqlite' ? 'database' : 'folder-library');
-  item.tooltip = `${el.ref.kind === 'mlflow-sqlite' ? 'MLflow SQLite store' : 'MLflow file store'}: ${el.ref.path}`;
-  item.contextValue = 'store';
+  item.description = remote ? looks.what : `${relative(el.ref.path, workspaceRoot, true)}${el.ref.kind.startsWith('mlflow') ? '' : ` · ${looks.what}`}`;
+  item.iconPath = new vscode.ThemeIcon(el.failed ? 'warning' : looks.icon);
+  item.tooltip = `${looks.what}: ${el.ref.path}`;
+  item.contextValue = remote ? 'store.remote' : 'store';
   return item;
 }
 
@@ -57,7 +68,8 @@ export function runItem(el: Extract<RunsElement, { kind: 'run' }>): vscode.TreeI
   tip.isTrusted = false;
   tip.supportHtml = false;
   item.tooltip = tip;
-  item.contextValue = run.store.kind === 'mlflow-file' ? 'run.file' : 'run.sqlite';
+  // `run.file` runs have a meta.yaml to open; the suffix names the source for menus.
+  item.contextValue = run.store.kind === 'mlflow-file' ? 'run.file' : run.store.kind === 'mlflow-sqlite' ? 'run.sqlite' : `run.${run.store.kind}`;
   item.accessibilityInformation = { label: `${item.label} ${run.status} ${item.description}` };
   return item;
 }

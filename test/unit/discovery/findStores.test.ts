@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { findStores } from '../../../src/core/discovery/findStores';
+import type { StoreDetector } from '../../../src/core/discovery/storeDetectors';
 
 const FIXTURE = path.join(process.cwd(), 'test', 'fixtures', 'handmade', 'mlruns');
 const SQLITE_HEADER = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(84)]);
@@ -86,9 +88,29 @@ describe('findStores', () => {
     assert.deepEqual(paths(viaEnv), ['mlruns', 'runs']);
     const dup = await findStores(ws, { env: { MLFLOW_TRACKING_URI: path.join(ws, 'alias') } });
     assert.equal(dup.stores.length, 1, 'the symlinked alias is the same store');
-    const remote = await findStores(ws, { env: { MLFLOW_TRACKING_URI: 'https://mlflow.example.com' } });
+    const remote = await findStores(ws, { env: { MLFLOW_TRACKING_URI: 'https://MLflow.example.com/team/' } });
     assert.deepEqual(remote.problems, []);
-    assert.deepEqual(paths(remote), ['mlruns']);
+    assert.deepEqual(remote.stores.map((s) => [s.kind, s.uri]), [['mlflow-file', pathToFileURL(path.join(ws, 'mlruns')).href], ['mlflow-rest', 'https://mlflow.example.com/team']]);
+    const databricks = await findStores(ws, { env: { MLFLOW_TRACKING_URI: 'databricks://my-profile' } });
+    assert.match(databricks.problems[0]?.message ?? '', /only http:\/\/ and https:\/\//);
+  });
+
+  it('finds log folders through the detectors, one store per kind and root', async () => {
+    await put('exp/dvclive/metrics.json', '{}');
+    await put('exp/dvclive/plots/metrics/loss.tsv', 'timestamp\tstep\tloss\n');
+    await put('tb/runs/a/events.out.tfevents.1', '');
+    await put('tb/runs/b/events.out.tfevents.2', '');
+    const detectors: StoreDetector[] = [
+      { kind: 'dvclive', detect: async (dir, names) => (path.basename(dir) === 'dvclive' && names.has('metrics.json') ? dir : undefined) },
+      { kind: 'tensorboard', detect: async (dir, names) => ([...names].some((n) => n.startsWith('events.out.tfevents.')) ? path.dirname(dir) : undefined) },
+      { kind: 'lightning-csv', detect: async () => { throw new Error('a detector that fails is ignored'); } },
+    ];
+    const found = await findStores(ws, { detectors });
+    assert.deepEqual(found.stores.map((s) => [s.kind, path.relative(ws, s.path), s.uri.split('://')[0]]), [
+      ['dvclive', 'exp/dvclive', 'dvclive'],
+      ['tensorboard', 'tb/runs', 'tensorboard'],
+    ]);
+    assert.equal(found.stores[1].uri, `tensorboard://${path.join(ws, 'tb/runs')}`);
   });
 
   it('prefers the setting over the environment over .env', async () => {
