@@ -299,15 +299,21 @@ async function benchSqlite(py) {
 async function benchWriter(py, db) {
   const seconds = 12;
   const writerArgs = [path.join(here, 'sqliteWriter.py'), '--db', db, '--seconds', String(seconds), '--rate', '40'];
+  // Rows of earlier runs are deleted before each measured window: MLflow never deletes metric rows while training.
+  const cleanup = () => attempt('writer cleanup', () => runJson(py.python, [...writerArgs, '--cleanup-only'], { timeoutMs: 5 * 60_000 }));
+  await cleanup();
   log(`writer alone: ${seconds} s at 40 commits/s`);
   const alone = await attempt('writer alone', () => runJson(py.python, writerArgs, { timeoutMs: 5 * 60_000 }));
+  await cleanup();
   let polled = { error: 'sqliteReader not compiled' };
   let poller = {};
   if (compiledExists('src/core/mlflow/sqlite/sqliteReader.ts')) {
     log(`writer with our reader polling (every 500 ms, a change read whenever a commit landed)`);
-    const pollerRun = caseJson('sqlitePoll.mjs', ['--db', db, '--seconds', String(seconds + 3), '--pollMs', '500'], { timeoutMs: 5 * 60_000 });
-    // Let the reader start its worker and begin its first read before the writer's clock starts.
-    await new Promise((r) => setTimeout(r, 1500));
+    const readyFile = path.join(work, 'poller-ready');
+    rmSync(readyFile, { force: true });
+    const pollerRun = caseJson('sqlitePoll.mjs', ['--db', db, '--seconds', String(seconds + 3), '--pollMs', '500', '--readyFile', readyFile], { timeoutMs: 5 * 60_000 });
+    // The writer's clock starts once the reader's first (full) read is done, as when training starts in an open editor.
+    for (let waited = 0; !existsSync(readyFile) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     polled = await attempt('writer polled', () => runJson(py.python, writerArgs, { timeoutMs: 5 * 60_000 }));
     poller = await attempt('poller', () => pollerRun);
   }

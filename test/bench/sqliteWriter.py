@@ -2,9 +2,11 @@
 its commit latencies and any 'database is locked' error. Used to check that our reader never slows or blocks MLflow.
 
     python test/bench/sqliteWriter.py --db /abs/mlflow.db --seconds 10 --rate 40
+    python test/bench/sqliteWriter.py --db /abs/mlflow.db --cleanup-only
 
-Prints one JSON object on stdout when done. Writes only metric rows with key 'bench_writer' (deleted first, so reruns
-do not grow the database).
+Prints one JSON object on stdout when done. Writes only metric rows with key 'bench_writer'. `--cleanup-only` deletes
+those rows of earlier runs (so reruns do not grow the database) and exits: the benchmark runs it before the measured
+window, because deleting rows is not something MLflow does while training (it makes a reader re-read everything).
 """
 
 import argparse
@@ -29,12 +31,17 @@ def main():
     parser.add_argument("--db", required=True)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=40)
+    parser.add_argument("--cleanup-only", action="store_true")
     a = parser.parse_args()
     # Python's default busy timeout (5 s), as SQLAlchemy's pysqlite dialect leaves it for MLflow.
     conn = sqlite3.connect(a.db, timeout=5.0, isolation_level=None)
     run_id = conn.execute("SELECT run_uuid FROM runs WHERE status='RUNNING' ORDER BY start_time LIMIT 1").fetchone()[0]
-    conn.execute("DELETE FROM metrics WHERE key=? AND run_uuid=?", (KEY, run_id))
-    conn.execute("DELETE FROM latest_metrics WHERE key=? AND run_uuid=?", (KEY, run_id))
+    if a.cleanup_only:
+        conn.execute("DELETE FROM metrics WHERE key=? AND run_uuid=?", (KEY, run_id))
+        conn.execute("DELETE FROM latest_metrics WHERE key=? AND run_uuid=?", (KEY, run_id))
+        conn.close()
+        print(json.dumps({"runId": run_id, "cleaned": True}))
+        return
     print("ready", file=sys.stderr, flush=True)
     latencies, locked, errors = [], 0, []
     interval = 1 / a.rate
