@@ -1,4 +1,5 @@
 import type { StoreKind } from '../runs/types';
+import { detectTensorboardStore } from '../tensorboard/detectTensorboardStore';
 
 /**
  * Recognizes a folder as part of a log store other than MLflow's (dvclive, Lightning CSV, TensorBoard). The workspace
@@ -11,4 +12,6 @@ export interface StoreDetector {
 }
 
 /** The log-folder sources the workspace search knows. */
-export const STORE_DETECTORS: readonly StoreDetector[] = [];
+export const STORE_DETECTORS: readonly StoreDetector[] = [
+  { kind: 'tensorboard', detect: detectTensorboardStore },
+];
