@@ -25,7 +25,10 @@ export function parseCommandArgs(argv: readonly string[], options: OptionSpec, p
     throw new CliError(e instanceof Error ? e.message.replace(/\s+To specify a positional.*$/s, '') : String(e), true);
   }
   const values = parsed.values as ParsedArgs['values'];
-  if (!values.help && parsed.positionals.length !== positionals.length) {
+  // A last positional named `NAME...` takes one or more values.
+  const variadic = positionals.at(-1)?.endsWith('...') === true;
+  const tooMany = !variadic && parsed.positionals.length > positionals.length;
+  if (!values.help && (parsed.positionals.length < positionals.length || tooMany)) {
     const names = positionals.join(' ');
     throw new CliError(parsed.positionals.length < positionals.length
       ? `missing ${positionals.slice(parsed.positionals.length).join(' ')} (expected ${names})`

@@ -3,12 +3,13 @@ import { StoreError } from '../core/runs/types';
 import { parseCommandArgs } from './args';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import type { Command } from './command';
+import { compareCommand } from './commands/compare';
 import { experimentsCommand } from './commands/experiments';
 import { metricsCommand } from './commands/metrics';
 import { runsCommand } from './commands/runs';
 import { commandHelp, mainUsage } from './usage';
 
-const COMMANDS: readonly Command[] = [experimentsCommand, runsCommand, metricsCommand];
+const COMMANDS: readonly Command[] = [experimentsCommand, runsCommand, metricsCommand, compareCommand];
 
 /** The whole CLI as a function: arguments in, exit code out. Tests call it in-process. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

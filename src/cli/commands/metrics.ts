@@ -40,7 +40,7 @@ async function runMetrics(args: ParsedArgs, io: CliIo): Promise<number> {
 }
 
 /** The run with this id, else the one run whose id starts with it; errors name what was searched. */
-function findRun(stores: readonly OpenStore[], id: string, source: string): { store: OpenStore; run: Run } {
+export function findRun(stores: readonly OpenStore[], id: string, source: string): { store: OpenStore; run: Run } {
   const all = stores.flatMap((store) => store.snapshot.runs.map((run) => ({ store, run })));
   const exact = all.filter((c) => c.run.runId === id);
   if (exact.length > 0) return exact[0];
