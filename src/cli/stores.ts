@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findStores } from '../core/discovery/findStores';
-import { parseTrackingUri } from '../core/discovery/trackingUri';
+import { isRemoteTrackingUri, parseTrackingUri, remoteStoreRef } from '../core/discovery/trackingUri';
 import { openStore } from '../core/runs/openStore';
 import { StoreError, type RunStoreReader, type StoreProblem, type StoreRef, type StoreSnapshot } from '../core/runs/types';
 import { stringOption, type ParsedArgs } from './args';
 import { CliError, type CliIo } from './cliIo';
+import { remoteReaderOptions } from './remoteOptions';
 import { sanitizeCell } from './table';
 
 export interface StoreSelection {
@@ -24,12 +25,12 @@ export async function selectStores(opts: { trackingUri?: string; workspace?: str
     throw new CliError('use either --tracking-uri or --workspace, not both', true);
   }
   if (opts.trackingUri !== undefined) {
-    return { refs: [parseTrackingUri(opts.trackingUri, io.cwd)], problems: [], source: `--tracking-uri ${opts.trackingUri}` };
+    return { refs: [storeRefForUri(opts.trackingUri, io.cwd)], problems: [], source: `--tracking-uri ${opts.trackingUri}` };
   }
   const envUri = io.env.MLFLOW_TRACKING_URI?.trim();
   if (opts.workspace === undefined && envUri) {
     try {
-      return { refs: [parseTrackingUri(envUri, io.cwd)], problems: [], source: `MLFLOW_TRACKING_URI=${envUri}` };
+      return { refs: [storeRefForUri(envUri, io.cwd)], problems: [], source: `MLFLOW_TRACKING_URI=${envUri}` };
     } catch (e) {
       if (e instanceof StoreError) {
         throw new StoreError(`MLFLOW_TRACKING_URI: ${e.message} Unset it, or pass --workspace DIR or --tracking-uri PATH.`, e.file);
@@ -42,6 +43,11 @@ export async function selectStores(opts: { trackingUri?: string; workspace?: str
   // The environment's tracking URI is left out on purpose: an explicit --workspace means this folder only.
   const found = await findStores(dir, { signal, env: {} });
   return { refs: found.stores, problems: found.problems, source: dir };
+}
+
+/** A local store's path or URI, or a tracking server's http(s) URL. */
+function storeRefForUri(uri: string, cwd: string): StoreRef {
+  return isRemoteTrackingUri(uri) ? remoteStoreRef(uri) : parseTrackingUri(uri, cwd);
 }
 
 export interface OpenStore {
@@ -66,13 +72,15 @@ function openOptions(): { sqliteWorkerPath?: string } {
  * Opens and reads every store, fresh (no cache), then runs `use` and closes every reader, whatever happens:
  * the SQLite reader holds a worker thread that would keep the process alive.
  */
-export async function withStores<T>(refs: readonly StoreRef[], use: (result: ReadResult) => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function withStores<T>(
+  refs: readonly StoreRef[], use: (result: ReadResult) => Promise<T>, signal?: AbortSignal, env: Readonly<Record<string, string | undefined>> = {},
+): Promise<T> {
   const result: ReadResult = { stores: [], problems: [], errors: [] };
   const readers: RunStoreReader[] = [];
   try {
     for (const ref of refs) {
       try {
-        const reader = openStore(ref, openOptions());
+        const reader = openStore(ref, ref.kind === 'mlflow-rest' ? { rest: remoteReaderOptions(ref, env, result.problems) } : openOptions());
         readers.push(reader);
         const snapshot = await reader.readAll(signal);
         result.stores.push({ reader, snapshot });
@@ -119,5 +127,5 @@ export async function readSelectedStores<T>(args: ParsedArgs, io: CliIo, use: (r
     reportProblems(result.problems, io);
     reportStoreErrors(result.errors, io);
     return use(result, selection);
-  });
+  }, undefined, io.env);
 }

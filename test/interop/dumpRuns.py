@@ -34,6 +34,8 @@ def json_number(value):
 
 
 def store_kind(uri):
+    if uri.startswith(("http:", "https:")):
+        return "mlflow-rest"
     return "mlflow-sqlite" if uri.startswith("sqlite:") else "mlflow-file"
 
 

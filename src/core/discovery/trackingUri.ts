@@ -33,6 +33,15 @@ export function remoteStoreRef(uri: string): StoreRef {
   } catch {
     throw new StoreError(`The tracking URI ${JSON.stringify(uri)} is not a valid URL. Use http://host:5000 or https://host/path.`, raw);
   }
+  if (url.username || url.password) {
+    // The URI is shown, logged and stored in the index: a password in it would leak there.
+    url.password = url.password && '***';
+    throw new StoreError(
+      `The tracking URI ${url.href} has a user name or password in it. Remove them from the URI and set them with "MLOps: Set Tracking Server Credentials" ` +
+        '(command line: MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN).',
+      url.href,
+    );
+  }
   url.hash = '';
   url.search = '';
   const normalized = url.href.replace(/\/+$/, '');

@@ -134,6 +134,14 @@ export class RunCatalog {
     await Promise.all([...this.stores.values()].map((e) => this.sync(e)));
   }
 
+  /** Reads a store again now (new credentials for a tracking server that refused the old ones). */
+  async retry(storeUri: string): Promise<void> {
+    const entry = this.stores.get(storeUri);
+    if (!entry) return;
+    if (entry.remote) entry.remote = { ...entry.remote, nextAt: 0, lastFullAt: undefined };
+    await this.sync(entry);
+  }
+
   /** Paths a file watcher saw change. Each store re-reads only those paths. */
   async filesChanged(paths: readonly string[]): Promise<void> {
     const work: Promise<void>[] = [];
@@ -267,8 +275,14 @@ export class RunCatalog {
         if (entry.remote) {
           entry.remote = nextRemotePoll(entry.remote, { ok: false, running: this.hasRunning(entry), now: performance.now() });
           // The last good runs stay listed: say how old they are and when the next try is.
-          if (entry.runs.size > 0) message += ` Showing the runs read at ${new Date(entry.remote.lastOkAt ?? Date.now()).toLocaleTimeString()}.`;
-          message += ` Trying again in ${Math.round(entry.remote.retryInMs / 1000)} s.`;
+          if (entry.runs.size > 0 && entry.remote.lastOkAt) message += ` Showing the runs read at ${new Date(entry.remote.lastOkAt).toLocaleTimeString()}.`;
+          if (isPermanent(e)) {
+            // Wrong credentials or not an MLflow server: asking again changes nothing until the user does something.
+            entry.remote = { ...entry.remote, nextAt: Number.POSITIVE_INFINITY };
+            message += ' Not retrying until the credentials or the URI change, or Refresh is pressed.';
+          } else {
+            message += ` Trying again in ${Math.round(entry.remote.retryInMs / 1000)} s.`;
+          }
         }
         entry.failure = { severity: 'error', file: entry.ref.path, message };
         this.opts.log.error(`Could not read ${describe(entry.ref)}: ${message}`);
@@ -445,6 +459,11 @@ function changesToDelta(entry: StoreEntry, changed: { runs: Run[]; removedRunIds
   const present = new Set(changed.experiments.map((e) => e.experimentId));
   const removedExperimentIds = [...entry.experiments.keys()].filter((id) => !present.has(id));
   return { ...emptyDeltaFor(entry.ref), runs: changed.runs, removedRunIds: changed.removedRunIds, experiments: changed.experiments, removedExperimentIds };
+}
+
+/** An error that says retrying cannot help (a reader's error with `retryable: false`, such as HTTP 401). */
+function isPermanent(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && 'retryable' in e && (e as { retryable: unknown }).retryable === false;
 }
 
 function hasReadRuns(reader: RunStoreReader): reader is RunStoreReader & { readRuns(runIds: string[], signal?: AbortSignal): Promise<Run[]> } {

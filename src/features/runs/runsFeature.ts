@@ -10,13 +10,17 @@ import { StoreWatcher } from '../../platform/storeWatcher';
 import { RunningStatusBar } from './runningStatusBar';
 import { registerRunsCommands } from './runsCommands';
 import { RunsTreeProvider } from './runsTreeProvider';
+import type { RunsElement } from './runsTreeItems';
 import { RunsViewState } from './runsViewState';
+import { openTrackingServerReader, registerTrackingServerCredentials } from './trackingServerCredentials';
 
 export interface RunsFeature extends vscode.Disposable {
   /** Resolves when the first discovery and read have finished (tests wait on it). */
   whenReady(): Promise<void>;
   runsTree: RunsTreeProvider;
   catalog: RunCatalog;
+  /** The view's selected items (Compare Runs starts from them). */
+  selection(): readonly RunsElement[];
 }
 
 /** Wires the Runs view: discovery, catalog, watcher, tree, commands, status bar. Heavy work starts after activation. */
@@ -27,6 +31,7 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
     indexFile: path.join(storageDir, 'run-index.sqlite'),
     sqliteWorkerPath: fs.existsSync(workerPath) ? workerPath : undefined,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+    openReader: openTrackingServerReader(context.secrets),
   });
   const viewState = new RunsViewState(context.workspaceState);
   const roots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
@@ -115,6 +120,7 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
       if (e.affectsConfiguration('mlops.runs.showDeleted')) tree.refresh();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void load()),
+    registerTrackingServerCredentials(context.secrets, catalog),
     registerRunsCommands({
       catalog, viewState, output: log, workspaceRoots: roots, showDeleted,
       selection: () => view.selection,
@@ -129,6 +135,7 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
     whenReady: () => ready,
     runsTree: tree,
     catalog,
+    selection: () => view.selection,
     dispose: () => {
       disposables.dispose();
       void catalog.dispose();

@@ -153,9 +153,9 @@ describe('mlops-workbench CLI (end to end, in-process)', function () {
     const missing = await cli(['runs', '--tracking-uri', path.join(root, 'nowhere', 'mlruns')]);
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /nowhere/);
-    const remote = await cli(['runs', '--tracking-uri', 'http://localhost:5000']);
+    const remote = await cli(['runs', '--tracking-uri', 'databricks://profile']);
     assert.equal(remote.code, 2);
-    assert.match(remote.stderr, /remote tracking servers/);
+    assert.match(remote.stderr, /only http:\/\/ and https:\/\/ tracking servers can be read/);
     const both = await cli(['runs', '--tracking-uri', mlruns, '--workspace', root]);
     assert.equal(both.code, 2);
   });

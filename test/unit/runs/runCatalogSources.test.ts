@@ -104,6 +104,26 @@ describe('RunCatalog over a tracking server', () => {
     }
   });
 
+  it('stops asking a server that refused the credentials until told to retry', async () => {
+    const reader = new ScriptedReader(serverRef, true);
+    reader.runs = [makeRun('9'.repeat(32), { experimentId: '0' })];
+    const catalog = new RunCatalog({ log, openReader: () => reader, sqlitePollMs: 20 });
+    try {
+      reader.failWith = Object.assign(new Error('HTTP 401: the server refused the credentials.'), { retryable: false });
+      await catalog.setStores([serverRef]);
+      assert.match(catalog.problems()[0]?.message ?? '', /401.*Not retrying until the credentials or the URI change/);
+      const reads = reader.reads;
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(reader.reads, reads, 'no polling after a permanent error');
+      reader.failWith = undefined;
+      await catalog.retry(serverRef.uri);
+      assert.equal(catalog.runs(serverRef.uri).length, 1);
+      assert.equal(catalog.problems().length, 0);
+    } finally {
+      await catalog.dispose();
+    }
+  });
+
   it('asks only about running runs between whole listings', async () => {
     const reader = new ScriptedReader(serverRef, true);
     reader.runs = [makeRun('e'.repeat(32), { experimentId: '0', status: 'RUNNING' }), makeRun('f'.repeat(32), { experimentId: '0' })];
