@@ -1,4 +1,6 @@
 import type { StoreKind } from '../runs/types';
+import { detectDvcliveStore } from '../dvclive/dvcliveStore';
+import { detectLightningCsvStore } from '../lightning/lightningStore';
 import { detectTensorboardStore } from '../tensorboard/detectTensorboardStore';
 
 /**
@@ -13,5 +15,7 @@ export interface StoreDetector {
 
 /** The log-folder sources the workspace search knows. */
 export const STORE_DETECTORS: readonly StoreDetector[] = [
+  { kind: 'dvclive', detect: detectDvcliveStore },
+  { kind: 'lightning-csv', detect: detectLightningCsvStore },
   { kind: 'tensorboard', detect: detectTensorboardStore },
 ];

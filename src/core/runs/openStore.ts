@@ -1,8 +1,10 @@
 import { MlflowFileStoreReader } from '../mlflow/fileStore/fileStoreReader';
 import { MlflowSqliteReader } from '../mlflow/sqlite/sqliteReader';
 import { MlflowRestReader, type MlflowRestReaderOptions } from '../mlflow/rest/mlflowRestReader';
+import { DvcliveReader } from '../dvclive/dvcliveReader';
+import { LightningCsvReader } from '../lightning/lightningCsvReader';
 import { TensorboardReader } from '../tensorboard/tensorboardReader';
-import { StoreError, type RunStoreReader, type StoreRef } from './types';
+import type { RunStoreReader, StoreRef } from './types';
 
 export interface OpenStoreOptions {
   /** Path of the built SQLite worker script (the sqlite reader runs queries off the main thread). */
@@ -22,7 +24,9 @@ export function openStore(ref: StoreRef, opts: OpenStoreOptions = {}): RunStoreR
       return new MlflowRestReader(ref, opts.rest);
     case 'tensorboard':
       return new TensorboardReader(ref);
-    default:
-      throw new StoreError(`Reading ${ref.kind} stores is not supported yet.`, ref.path);
+    case 'dvclive':
+      return new DvcliveReader(ref);
+    case 'lightning-csv':
+      return new LightningCsvReader(ref);
   }
 }

@@ -214,6 +214,19 @@ export class RunCatalog {
     return points;
   }
 
+  /**
+   * metricHistory as columns, without an object per point: the Compare panel reads 20 runs x 100,000 points at once.
+   * A series the index holds is returned as decoded; anything else comes through metricHistory.
+   */
+  async metricSeries(storeUri: string, runId: string, key: string, signal?: AbortSignal): Promise<MetricSeries> {
+    const entry = this.stores.get(storeUri);
+    if (entry && !(entry.reader instanceof MlflowSqliteReader)) {
+      const stored = (await this.index()).metricHistory(storeUri, runId, key);
+      if (stored) return stored;
+    }
+    return pointsToSeries(await this.metricHistory(storeUri, runId, key, signal));
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     this.abort.abort();
