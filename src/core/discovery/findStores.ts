@@ -89,7 +89,16 @@ export async function findStores(workspaceDir: string, opts: FindStoresOptions =
 
   const configured = await configuredStore(workspaceDir, opts, problems);
   if (configured) found.push(configured);
-  return { stores: await dedupeByRealPath(found), problems };
+  return { stores: dropNestedLogStores(await dedupeByRealPath(found)), problems };
+}
+
+/**
+ * A log folder's readers find nested runs themselves (TensorBoard's `run/hparams/`, Keras' `train/`), so a store of
+ * one kind inside another store of the same kind is part of it, not a store of its own.
+ */
+function dropNestedLogStores(refs: StoreRef[]): StoreRef[] {
+  const isLog = (r: StoreRef) => !r.kind.startsWith('mlflow-');
+  return refs.filter((r) => !isLog(r) || !refs.some((o) => o !== r && o.kind === r.kind && r.path.startsWith(o.path + path.sep)));
 }
 
 /** The store named by the setting, else MLFLOW_TRACKING_URI in the environment, else in the workspace's .env. */

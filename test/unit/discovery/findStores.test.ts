@@ -100,6 +100,7 @@ describe('findStores', () => {
     await put('exp/dvclive/plots/metrics/loss.tsv', 'timestamp\tstep\tloss\n');
     await put('tb/runs/a/events.out.tfevents.1', '');
     await put('tb/runs/b/events.out.tfevents.2', '');
+    await put('tb/runs/b/hparams/events.out.tfevents.3', ''); // its parent b/ is inside the store tb/runs
     const detectors: StoreDetector[] = [
       { kind: 'dvclive', detect: async (dir, names) => (path.basename(dir) === 'dvclive' && names.has('metrics.json') ? dir : undefined) },
       { kind: 'tensorboard', detect: async (dir, names) => ([...names].some((n) => n.startsWith('events.out.tfevents.')) ? path.dirname(dir) : undefined) },
