@@ -16,12 +16,18 @@ const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/core/mlflow/sqlite/sqliteWorker.ts'], outfile: 'dist/sqliteWorker.js' },
+  { ...common, entryPoints: ['src/core/dvc/hash/dvcHashWorker.ts'], outfile: 'dist/dvcHashWorker.js' },
+  // Webview panels: browser IIFEs (a CSS import becomes <name>.css beside the script).
+  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: { compare: 'webview/compare/main.ts', dag: 'webview/dag/main.ts' }, outdir: 'dist/webview' },
 ];
 
 // WASM binaries ship next to the bundles; core/wasm/locateWasm.ts looks there first.
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
 copyFileSync(path.join(path.dirname(require.resolve('@journeyapps/wa-sqlite/package.json')), 'dist/wa-sqlite.wasm'), 'dist/wa-sqlite.wasm');
+// Codicons for the webviews (<link id="vscode-codicon-stylesheet"> and vscode-icon use them).
+mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(require.resolve(`@vscode/codicons/dist/${f}`), `dist/codicons/${f}`);
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
@@ -29,5 +35,5 @@ if (watch) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   chmodSync('dist/cli.js', 0o755);
   const kb = (f) => (statSync(f).size / 1024).toFixed(0) + ' KB';
-  console.log(`extension ${kb('dist/extension.js')}, cli ${kb('dist/cli.js')}, worker ${kb('dist/sqliteWorker.js')}`);
+  console.log(`extension ${kb('dist/extension.js')}, cli ${kb('dist/cli.js')}, worker ${kb('dist/sqliteWorker.js')}, compare webview ${kb('dist/webview/compare.js')}`);
 }

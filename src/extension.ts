@@ -1,20 +1,29 @@
 import * as vscode from 'vscode';
 import { createLogger } from './platform/logger';
 import { createRunsFeature, type RunsFeature } from './features/runs/runsFeature';
+import { createCompareFeature, type CompareTestApi } from './features/compare/compareFeature';
+import { createDataFeature, type DataFeature } from './features/data/dataFeature';
+import { createPipelinesFeature, type PipelinesTestApi } from './features/pipelines/pipelinesFeature';
 
 /** What activate() returns: used by the in-host tests, not a public API. */
 export interface MlopsTestApi {
   whenReady(): Promise<void>;
   runsTree: RunsFeature['runsTree'];
   catalog: RunsFeature['catalog'];
+  compare: CompareTestApi;
+  data: Pick<DataFeature, 'whenReady' | 'dataTree' | 'dataModel' | 'dataDiffs'>;
+  pipelines: PipelinesTestApi;
 }
 
 /** The one composition root. Cheap by design: every feature defers its heavy work until after activation. */
 export function activate(context: vscode.ExtensionContext): MlopsTestApi {
   const log = createLogger();
   const runs = createRunsFeature(context, log);
-  context.subscriptions.push(log, runs);
-  return { whenReady: runs.whenReady, runsTree: runs.runsTree, catalog: runs.catalog };
+  const compare = createCompareFeature(context, { catalog: runs.catalog, log, whenReady: runs.whenReady, selection: runs.selection });
+  const data = createDataFeature(context, log);
+  const pipelines = createPipelinesFeature(context, log);
+  context.subscriptions.push(log, runs, compare, data, pipelines);
+  return { whenReady: runs.whenReady, runsTree: runs.runsTree, catalog: runs.catalog, compare: compare.testApi, data, pipelines: pipelines.testApi };
 }
 
 export function deactivate(): void {

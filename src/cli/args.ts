@@ -25,13 +25,14 @@ export function parseCommandArgs(argv: readonly string[], options: OptionSpec, p
     throw new CliError(e instanceof Error ? e.message.replace(/\s+To specify a positional.*$/s, '') : String(e), true);
   }
   const values = parsed.values as ParsedArgs['values'];
-  // A last positional named `NAME...` takes one or more values.
-  const variadic = positionals.at(-1)?.endsWith('...') === true;
+  // A last positional named `NAME...` takes one or more values; `[NAME]` / `[NAME...]` are optional.
+  const variadic = /\.\.\.\]?$/.test(positionals.at(-1) ?? '');
+  const required = positionals.filter((p) => !p.startsWith('[')).length;
   const tooMany = !variadic && parsed.positionals.length > positionals.length;
-  if (!values.help && (parsed.positionals.length < positionals.length || tooMany)) {
+  if (!values.help && (parsed.positionals.length < required || tooMany)) {
     const names = positionals.join(' ');
-    throw new CliError(parsed.positionals.length < positionals.length
-      ? `missing ${positionals.slice(parsed.positionals.length).join(' ')} (expected ${names})`
+    throw new CliError(parsed.positionals.length < required
+      ? `missing ${positionals.slice(parsed.positionals.length, required).join(' ')} (expected ${names})`
       : `unexpected argument '${parsed.positionals[positionals.length]}'`, true);
   }
   return { values, positionals: parsed.positionals };

@@ -4,12 +4,16 @@ import { parseCommandArgs } from './args';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import type { Command } from './command';
 import { compareCommand } from './commands/compare';
+import { dagCommand } from './commands/dag';
+import { dataCommand } from './commands/data';
 import { experimentsCommand } from './commands/experiments';
 import { metricsCommand } from './commands/metrics';
+import { reproCommand } from './commands/repro';
 import { runsCommand } from './commands/runs';
+import { statusCommand } from './commands/status';
 import { commandHelp, mainUsage } from './usage';
 
-const COMMANDS: readonly Command[] = [experimentsCommand, runsCommand, metricsCommand, compareCommand];
+const COMMANDS: readonly Command[] = [experimentsCommand, runsCommand, metricsCommand, compareCommand, dataCommand, statusCommand, reproCommand, dagCommand];
 
 /** The whole CLI as a function: arguments in, exit code out. Tests call it in-process. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -32,9 +32,9 @@ describe('package.json contributes', () => {
     }
   });
 
-  it('activates only on workspace contents and views, never on *', () => {
+  it('activates only on workspace contents, views and restored panels, never on *', () => {
     assert.ok(!pkg.activationEvents.includes('*'));
-    assert.ok(pkg.activationEvents.every((e: string) => e.startsWith('workspaceContains:') || e.startsWith('onView:')));
+    assert.ok(pkg.activationEvents.every((e: string) => e.startsWith('workspaceContains:') || e.startsWith('onView:') || e.startsWith('onWebviewPanel:')));
     assert.ok(pkg.activationEvents.includes('workspaceContains:**/mlflow.db'));
   });
 

@@ -13,6 +13,8 @@ export interface SourcePos {
 export interface DepSpec {
   /** As written (after interpolation), relative to the stage's wdir; may name a file or a folder. */
   path: string;
+  /** Repo-relative POSIX path (wdir joined, normalized); absent for URLs and paths outside the repo. */
+  repoPath?: string;
   pos?: SourcePos;
 }
 
@@ -22,6 +24,10 @@ export interface ParamsSpec {
   file: string;
   /** Dotted keys (`train.lr`); empty means every key of the file (DVC's `- params.json:` with no list). */
   keys: string[];
+  /** Repo-relative POSIX path of the params file; absent when it is outside the repo. */
+  repoPath?: string;
+  /** Position of each key as written in dvc.yaml (for a whole-file entry: none). */
+  keyPos?: Record<string, SourcePos>;
   pos?: SourcePos;
 }
 
@@ -37,6 +43,10 @@ export interface OutSpec {
   push: boolean;
   remote?: string;
   desc?: string;
+  /** Repo-relative POSIX path (wdir joined, normalized); absent for URLs and paths outside the repo. */
+  repoPath?: string;
+  /** Other options as written: plot properties (x, y, template...), `type`, `labels`, `meta`. */
+  extra?: Record<string, unknown>;
   pos?: SourcePos;
 }
 
@@ -57,6 +67,12 @@ export interface PipelineStage {
   meta?: unknown;
   /** Where the stage's key is in dvc.yaml (for a foreach/matrix stage: the generating stage's key). */
   pos: SourcePos;
+  /** How DVC addresses the stage on its command line: `train`, or `sub/dvc.yaml:train` outside the repo root. */
+  address?: string;
+  /** For a stage made by `foreach` or `matrix`: the generating stage's name (`train` for `train@0`). */
+  generatedFrom?: string;
+  /** The stage's working directory relative to the repo root, POSIX (`.` for the root). */
+  repoWdir?: string;
 }
 
 /** A hashed file or folder as dvc.lock and .dvc files record it. */
@@ -68,12 +84,16 @@ export interface HashEntry {
   md5: string;
   size?: number;
   nfiles?: number;
+  /** Set (true) by DVC for executable files. */
+  isexec?: boolean;
+  /** Other keys DVC may write (`files`, `cloud`, `version_id`, `etag`, `dataset`...), kept as read. */
+  extra?: Record<string, unknown>;
 }
 
 export interface LockStage {
   cmd: string | string[];
   deps: HashEntry[];
-  /** params file -> key -> value, as dvc.lock stores them. */
+  /** params file -> key -> value, as dvc.lock stores them (values as pyValue.ts loads them: PyFloat for `1.0`, PyDict for mappings). */
   params: Record<string, Record<string, unknown>>;
   outs: HashEntry[];
 }
@@ -83,6 +103,12 @@ export interface DvcLock {
   file: string;
   schema: string;
   stages: Record<string, LockStage>;
+  /** Top-level keys besides `schema` and `stages` (DVC's `datasets`), kept as read. */
+  extra?: Record<string, unknown>;
+  /** Order of the top-level keys as read (`schema`, `stages`, and the extra ones). */
+  keyOrder?: string[];
+  /** Stage names in the order read (an object would list integer-like names such as `2020` first). */
+  stageOrder?: string[];
 }
 
 /** A problem in dvc.yaml, dvc.lock, params or a .dvc file, at its line and column where known. */
