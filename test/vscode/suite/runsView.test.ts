@@ -29,6 +29,12 @@ async function until<T>(what: string, probe: () => T | undefined | false | Promi
 type Tree = MlopsTestApi['runsTree'];
 const children = (tree: Tree, el?: RunsElement) => tree.getChildren(el) as RunsElement[];
 const label = (tree: Tree, el: RunsElement) => String(tree.getTreeItem(el).label);
+/** Experiments of every store: at the top with one store, under each store's node with several (the demo has several). */
+function allExperiments(tree: Tree): RunsElement[] {
+  const top = children(tree);
+  return [...top, ...top.filter((e) => e.kind === 'store').flatMap((s) => children(tree, s))].filter((e) => e.kind === 'experiment');
+}
+
 function allRuns(tree: Tree): Extract<RunsElement, { kind: 'run' }>[] {
   const out: Extract<RunsElement, { kind: 'run' }>[] = [];
   const walk = (els: RunsElement[]) => {
@@ -44,7 +50,7 @@ function allRuns(tree: Tree): Extract<RunsElement, { kind: 'run' }>[] {
 suite('Runs view', () => {
   test('lists the demo experiments and their runs, newest first', async () => {
     const { runsTree } = await api();
-    const experiments = children(runsTree).filter((e) => e.kind === 'experiment');
+    const experiments = allExperiments(runsTree);
     assert.ok(experiments.length >= 2, 'the demo has two experiments');
     const busiest = experiments.reduce((a, b) => (children(runsTree, b).length > children(runsTree, a).length ? b : a));
     const runs = children(runsTree, busiest).filter((e) => e.kind === 'run');
@@ -156,7 +162,7 @@ suite('Runs view: bad input', () => {
 suite('Runs view: order and deleted runs', () => {
   test('sorts runs by a metric, then back to newest first', async () => {
     const { runsTree } = await api();
-    const experiments = children(runsTree).filter((e) => e.kind === 'experiment');
+    const experiments = allExperiments(runsTree);
     const busiest = experiments.reduce((a, b) => (children(runsTree, b).length > children(runsTree, a).length ? b : a));
     const key = (busiest.kind === 'experiment' && runsTree.keyMetricOf(busiest.ref.uri, busiest.experiment.experimentId)) || 'accuracy';
     await vscode.commands.executeCommand('mlops.sortRuns', `metrics.${key} ASC`);

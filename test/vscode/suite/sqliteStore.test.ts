@@ -52,6 +52,6 @@ suite('Runs view: an mlflow.db store', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     await until('the store goes away with the file', () =>
-      !(runsTree.getChildren() as RunsElement[]).some((e) => e.kind === 'store'));
+      !(runsTree.getChildren() as RunsElement[]).some((e) => e.kind === 'store' && e.ref.path === db));
   });
 });

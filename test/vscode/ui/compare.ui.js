@@ -170,7 +170,7 @@ async function main() {
     if (!state.opened) throw new Error('the panel did not open; the remaining steps need it');
 
     await step('the panel is a polished page: tabs, toolbar, legend with the three runs', async () => {
-      await page.mouse.move(900, 5); // off the tree, whose run tooltips would cover the panel
+      await page.mouse.move(1400, 960); // off the tree (its run tooltips would cover the panel) and off the charts
       await page.waitForTimeout(800);
       await shot('02-compare-light');
       await webviewShot('02-compare-light-webview');

@@ -114,8 +114,9 @@ async function main() {
       const tab = page.locator('.part.activitybar').getByRole('tab', { name: /^MLOps/ });
       await tab.waitFor({ timeout: 30000 });
       await tab.click();
-      // The only view of its container: the sidebar title reads "MLOPS: RUNS" and the pane header is hidden.
-      await sidebar.locator('.composite.title', { hasText: /MLOPS: RUNS/i }).first().waitFor();
+      // The container holds Runs, Pipelines and Data: the sidebar title reads "MLOPS" and each view has a pane header.
+      await sidebar.locator('.composite.title', { hasText: /MLOPS/i }).first().waitFor();
+      await sidebar.locator('.pane-header', { hasText: /^\s*Runs/i }).first().waitFor();
       await treeItems.first().waitFor({ timeout: 30000 });
       await shot('runs-view');
     });
