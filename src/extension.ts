@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import path from 'node:path';
+import { SharedDvcHashing } from './platform/dvcHashing';
 import { createLogger } from './platform/logger';
 import { createRunsFeature, type RunsFeature } from './features/runs/runsFeature';
 import { createCompareFeature, type CompareTestApi } from './features/compare/compareFeature';
@@ -20,9 +22,17 @@ export function activate(context: vscode.ExtensionContext): MlopsTestApi {
   const log = createLogger();
   const runs = createRunsFeature(context, log);
   const compare = createCompareFeature(context, { catalog: runs.catalog, log, whenReady: runs.whenReady, selection: runs.selection });
-  const data = createDataFeature(context, log);
-  const pipelines = createPipelinesFeature(context, log);
-  context.subscriptions.push(log, runs, compare, data, pipelines);
+  const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const hashing = new SharedDvcHashing(storageDir, path.join(context.extensionUri.fsPath, 'dist', 'dvcHashWorker.js'), log);
+  const data = createDataFeature(context, log, hashing);
+  const pipelines = createPipelinesFeature(context, log, hashing);
+  // A run rewrites outputs that may equal what dvc.lock already records (no dvc.lock change to watch): re-check the data.
+  let runEnded: NodeJS.Timeout | undefined;
+  const dataAfterRuns = pipelines.onDidChangeRuns(() => {
+    clearTimeout(runEnded);
+    runEnded = setTimeout(() => void data.refresh(), 1000);
+  });
+  context.subscriptions.push(log, runs, compare, data, pipelines, dataAfterRuns, hashing, { dispose: () => clearTimeout(runEnded) });
   return { whenReady: runs.whenReady, runsTree: runs.runsTree, catalog: runs.catalog, compare: compare.testApi, data, pipelines: pipelines.testApi };
 }
 

@@ -1,9 +1,5 @@
 import * as vscode from 'vscode';
-import fs from 'node:fs';
-import path from 'node:path';
-import { DvcHasher } from '../../core/dvc/hash/dvcHasher';
-import { HashPool } from '../../core/dvc/hash/hashPool';
-import { JsonHashCache } from '../../core/dvc/hash/jsonHashCache';
+import type { SharedDvcHashing } from '../../platform/dvcHashing';
 import { PathBatcher } from '../../platform/pathBatcher';
 import { registerDataCommands } from './dataCommands';
 import { DataDiffDocuments } from './dataDiffDocuments';
@@ -13,6 +9,8 @@ import { DataTreeProvider } from './dataTreeProvider';
 export interface DataFeature extends vscode.Disposable {
   /** Resolves when the first listing and status check have finished (tests wait on it). */
   whenReady(): Promise<void>;
+  /** Lists and checks everything again (after a pipeline run rewrote outputs). */
+  refresh(): Promise<void>;
   dataTree: DataTreeProvider;
   dataModel: DataModel;
   dataDiffs: DataDiffDocuments;
@@ -23,28 +21,11 @@ export interface DataFeature extends vscode.Disposable {
  * `*.dvc` and `dvc.lock` files. Hashing runs after activation, on worker threads, with hashes remembered in the
  * extension's storage so that unchanged files are never hashed again.
  */
-export function createDataFeature(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): DataFeature {
-  const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
-  const workerPath = path.join(context.extensionUri.fsPath, 'dist', 'dvcHashWorker.js');
-  const pool = new HashPool(fs.existsSync(workerPath) ? { workerPath } : {});
+export function createDataFeature(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hashing: SharedDvcHashing): DataFeature {
   const roots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
-  let hashCache: JsonHashCache | undefined;
-  let hasher: DvcHasher | undefined;
-  const hasherReady = JsonHashCache.open(path.join(storageDir, 'dvc-data-hash-cache.json')).then((cache) => {
-    hashCache = cache;
-    hasher = new DvcHasher({ cache, pool });
-    return hasher;
-  });
-  const saveHashes = async () => {
-    try {
-      await hashCache?.save();
-    } catch (e) {
-      log.warn(`Could not save the DVC hash cache: ${(e as Error).message}`);
-    }
-  };
-
-  const model = new DataModel(roots, () => hasherReady, log, saveHashes);
+  const saveHashes = async () => hashing.saveSoon();
+  const model = new DataModel(roots, () => hashing.hasher(), log, saveHashes);
   const tree = new DataTreeProvider(model, () => roots()[0]);
   const view = vscode.window.createTreeView('mlops.data', { treeDataProvider: tree, showCollapseAll: true });
   const diffs = new DataDiffDocuments();
@@ -87,12 +68,13 @@ export function createDataFeature(context: vscode.ExtensionContext, log: vscode.
 
   return {
     whenReady: () => ready,
+    refresh: () => model.refresh(),
     dataTree: tree,
     dataModel: model,
     dataDiffs: diffs,
     dispose: () => {
       disposables.dispose();
-      void saveHashes().finally(() => (hasher ? hasher.close() : pool.close()));
+      // The shared hasher is the composition root's to close.
     },
   };
 }

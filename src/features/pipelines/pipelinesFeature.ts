@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
+import type { SharedDvcHashing } from '../../platform/dvcHashing';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DvcHasher } from '../../core/dvc/hash/dvcHasher';
-import { HashPool } from '../../core/dvc/hash/hashPool';
-import { JsonHashCache } from '../../core/dvc/hash/jsonHashCache';
 import type { ReadText } from '../../core/dvc/pipeline/dvcYaml';
 import { DAG_VIEW_TYPE } from '../../protocol/dag';
 import { PathBatcher } from '../../platform/pathBatcher';
@@ -32,35 +30,23 @@ export interface PipelinesTestApi {
 
 export interface PipelinesFeature extends vscode.Disposable {
   testApi: PipelinesTestApi;
+  /** A pipeline run started, progressed or ended (outputs may have changed). */
+  onDidChangeRuns: vscode.Event<void>;
 }
 
 const RELOAD_DELAY_MS = 300;
 const TYPING_DELAY_MS = 400;
-const HASH_CACHE_SAVE_DELAY_MS = 5000;
 
 /**
  * Wires the Pipelines feature: the model of every dvc.yaml and its status, the view, CodeLens, hovers and
  * definitions, diagnostics, the runner with its terminal, and the DAG panel. The first read starts after activation.
  */
-export function createPipelinesFeature(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): PipelinesFeature {
-  const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
+export function createPipelinesFeature(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hashing: SharedDvcHashing): PipelinesFeature {
   const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   const workspaceRoot = () => folders()[0];
 
-  let hasher: Promise<DvcHasher> | undefined;
-  let hashCache: JsonHashCache | undefined;
-  const getHasher = () =>
-    (hasher ??= (async () => {
-      await fs.promises.mkdir(storageDir, { recursive: true }).catch(() => undefined);
-      hashCache = await JsonHashCache.open(path.join(storageDir, 'dvc-hash-cache.json'));
-      const workerPath = path.join(context.extensionUri.fsPath, 'dist', 'dvcHashWorker.js');
-      return new DvcHasher({ cache: hashCache, pool: new HashPool({ workerPath }) });
-    })());
-  let saveTimer: NodeJS.Timeout | undefined;
-  const saveHashCache = () => {
-    clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => void hashCache?.save().catch((e) => log.warn(`Saving the hash cache failed: ${(e as Error).message}`)), HASH_CACHE_SAVE_DELAY_MS);
-  };
+  const getHasher = () => hashing.hasher();
+  const saveHashCache = () => hashing.saveSoon();
 
   // dvc.yaml is read from its editor when it has unsaved changes: CodeLens and problems follow typing.
   const readText: ReadText = async (file) => {
@@ -221,6 +207,7 @@ export function createPipelinesFeature(context: vscode.ExtensionContext, log: vs
   })().catch((e) => log.error(`Reading the pipelines failed: ${(e as Error).message}`));
 
   return {
+    onDidChangeRuns: runs.onDidChange,
     testApi: {
       whenIdle: async () => {
         await firstRead;
@@ -238,12 +225,9 @@ export function createPipelinesFeature(context: vscode.ExtensionContext, log: vs
     },
     dispose: () => {
       clearTimeout(typingTimer);
-      clearTimeout(saveTimer);
       dag?.dispose();
       disposables.dispose();
       workspace.dispose();
-      void hashCache?.save().catch(() => undefined);
-      void hasher?.then((h) => h.close()).catch(() => undefined);
     },
   };
 }
