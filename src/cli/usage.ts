@@ -6,7 +6,8 @@ export function mainUsage(commands: readonly Command[]): string {
   const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `Usage: mlops-workbench <command> [options]
 
-Reads MLflow tracking stores (mlruns/ folders and mlflow.db files) straight from disk; no server needed.
+Reads runs where they lie (MLflow's mlruns/ and mlflow.db, dvclive, Lightning and TensorBoard logs) or from an MLflow
+tracking server, and reads and runs DVC pipelines.
 
 Commands:
 ${list}
