@@ -15,32 +15,20 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { interopChecks, repoRoot as root } from './lib/interopKit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = path.resolve(process.env.MLOPS_OUT_DIR ?? path.join(root, 'out'));
 const dvcBin = process.env.DVC ?? path.join(root, '.venv/bin/dvc');
 const keepTemp = process.argv.includes('--keep');
 
-let passed = 0;
-let failed = 0;
-function check(name, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL - ${name}`);
-    for (const p of problems) console.log(`    ${p}`);
-  }
-}
+const { check, finish: report } = interopChecks();
 
 const load = async (rel) => import(pathToFileURL(path.join(outDir, rel)).href);
 const missingBuild = !fs.existsSync(path.join(outDir, 'src/core/dvc/data/listTrackedData.js'));
 if (missingBuild || !fs.existsSync(dvcBin)) {
-  console.log(`FAIL - prerequisites: ${missingBuild ? `no compiled sources in ${outDir} (run npx tsc -p .)` : ''} ${fs.existsSync(dvcBin) ? '' : `no dvc at ${dvcBin}`}`);
-  console.log('interop: 0 passed, 1 failed');
-  process.exit(1);
+  check('prerequisites', [missingBuild ? `no compiled sources in ${outDir} (run npx tsc -p .)` : '', fs.existsSync(dvcBin) ? '' : `no dvc at ${dvcBin}`].filter(Boolean));
+  report();
 }
 const { main } = await load('src/cli/main.js');
 const { listTrackedData } = await load('src/core/dvc/data/listTrackedData.js');
@@ -245,6 +233,5 @@ finish();
 function finish() {
   if (keepTemp) console.log(`(kept ${temp})`);
   else fs.rmSync(temp, { recursive: true, force: true });
-  console.log(`interop: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  report();
 }

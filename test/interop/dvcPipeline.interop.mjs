@@ -15,25 +15,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { interopChecks, repoRoot as root } from './lib/interopKit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const python = process.env.DVC_PYTHON ?? path.join(root, '.venv/bin/python');
 const dvc = path.join(path.dirname(python), 'dvc');
 const keepTemp = process.argv.includes('--keep');
 
-let passed = 0;
-let failed = 0;
-function check(name, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL - ${name}`);
-    for (const p of problems.slice(0, 12)) console.log(`    ${p}`);
-  }
-}
+const { check, finish } = interopChecks({ maxProblems: 12 });
 const show = (v) => JSON.stringify(v);
 function same(label, ours, theirs) {
   return show(ours) === show(theirs) ? [] : [`${label}: ours=${show(ours)} dvc=${show(theirs)}`];
@@ -126,8 +114,7 @@ try {
     check(`bad ${name}: DVC refuses it (${c.dvc_error.split('\n')[0].slice(0, 60)}), we report ${c.file}:${c.line}`, hit ? [] : errors.map((p) => `${path.relative(dir, p.file)}:${p.line} ${p.message}`).concat(errors.length ? [] : ['no error reported']));
   }
 } catch (error) {
-  failed++;
-  console.log(`FAIL - interop run: ${error.stack ?? error}`);
+  check('interop run', [String(error.stack ?? error)]);
 } finally {
   if (keepTemp) console.log(`# kept ${tmp}`);
   else fs.rmSync(tmp, { recursive: true, force: true });
@@ -150,5 +137,4 @@ function firstDifference(want, got) {
   return `line ${i + 1}: dvc=${show(a[i])} ours=${show(b[i])}`;
 }
 
-console.log(`interop: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+finish();

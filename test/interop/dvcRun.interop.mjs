@@ -12,40 +12,20 @@
 //   3. a param and a dependency change in both; ours runs again, DVC runs through our DVC runner
 //      (runPipeline with runner 'dvc'); same checks, and the DVC runner's events must name the stages DVC ran.
 // Ends with `interop: N passed, M failed`; exits 1 on any failure.
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compiledModule, interopChecks, repoRoot as root, run, writeFiles } from './lib/interopKit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const build = path.resolve(process.env.MLOPS_BUILD ?? path.join(root, 'out'));
 const venv = process.env.DVC_VENV ?? path.join(root, '.venv');
 const dvc = path.join(venv, 'bin', 'dvc');
 const keep = process.argv.includes('--keep');
-const require = createRequire(import.meta.url);
 
-let passed = 0;
-let failed = 0;
-function check(name, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL - ${name}`);
-    for (const p of problems.slice(0, 12)) console.log(`    ${p}`);
-    if (problems.length > 12) console.log(`    ... ${problems.length - 12} more`);
-  }
-}
+const { check, finish } = interopChecks({ maxProblems: 12 });
 
-function compiled(rel) {
-  const file = path.join(build, rel);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: compile first (npx tsc -p . or MLOPS_BUILD=dir)`);
-  return require(file);
-}
+const compiled = (rel) => compiledModule(build, rel, 'npx tsc -p . or MLOPS_BUILD=dir');
 
 const { runBuiltin } = compiled('src/core/dvc/run/builtinRunner.js');
 const { runPipeline } = compiled('src/core/dvc/run/runPipeline.js');
@@ -65,17 +45,9 @@ const env = {
 };
 const hasher = new DvcHasher();
 
-function sh(cmd, args, cwd) {
-  return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-}
+const sh = (cmd, args, cwd) => run(cmd, args, { cwd, env });
 
-function write(dir, files) {
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, content);
-  }
-}
+const write = writeFiles;
 
 function copyTree(from, to, skip = () => false) {
   fs.cpSync(from, to, { recursive: true, preserveTimestamps: true, filter: (src) => !skip(path.relative(from, src).split(path.sep).join('/')) });
@@ -306,5 +278,4 @@ try {
   if (keep) console.log(`# kept ${tmp}`);
   else fs.rmSync(tmp, { recursive: true, force: true });
 }
-console.log(`interop: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+finish();

@@ -12,14 +12,12 @@
 //    Where our own dvc.yaml parser exists (loadPipelines), the case is also run on our parse of dvc.yaml.
 // 3. Folder hashes: for folders `dvc add` stored, our md5, size, nfiles and manifest bytes must equal DVC's .dir file.
 // Ends with `interop: N passed, M failed`; exits 1 on any failure.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compiledModule, interopChecks, repoRoot as root, run, writeFiles } from './lib/interopKit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const build = path.resolve(process.env.MLOPS_BUILD ?? path.join(root, 'out'));
 const venv = process.env.DVC_VENV ?? path.join(root, '.venv');
 const python = path.join(venv, 'bin', 'python');
@@ -28,40 +26,17 @@ const keep = process.argv.includes('--keep');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const require = createRequire(import.meta.url);
 
-let passed = 0;
-let failed = 0;
-function check(name, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL - ${name}`);
-    for (const p of problems) console.log(`    ${p}`);
-  }
-}
+const { check, finish } = interopChecks();
 
-function compiled(rel) {
-  const file = path.join(build, rel);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: compile first (npx tsc -p . or MLOPS_BUILD=dir)`);
-  return require(file);
-}
+const compiled = (rel) => compiledModule(build, rel, 'npx tsc -p . or MLOPS_BUILD=dir');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dvc-status-interop-'));
 // DVC keeps its state database under the site cache dir; keep it inside the temp folder.
 const env = { ...process.env, DVC_NO_ANALYTICS: '1', DVC_SITE_CACHE_DIR: path.join(tmp, 'site-cache'), GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
 
-function sh(cmd, args, cwd) {
-  return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-}
+const sh = (cmd, args, cwd) => run(cmd, args, { cwd, env });
 
-function write(dir, files) {
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, content);
-  }
-}
+const write = writeFiles;
 
 function initRepo(dir) {
   fs.mkdirSync(dir, { recursive: true });
@@ -506,5 +481,4 @@ try {
   await hasher.close();
   if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
 }
-console.log(`interop: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+finish();

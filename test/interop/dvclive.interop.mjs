@@ -15,30 +15,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { interopChecks, repoRoot as root } from './lib/interopKit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const python = process.env.DVCLIVE_PYTHON ?? path.join(root, '.venv/bin/python');
 const build = path.resolve(process.env.DVCLIVE_BUILD ?? path.join(root, 'out'));
 const STEPS = 120;
 
-let passed = 0;
-let failed = 0;
-function check(name, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL - ${name}`);
-    for (const p of problems.slice(0, 20)) console.log(`    ${p}`);
-  }
-}
-function finish() {
-  console.log(`interop: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || passed === 0 ? 1 : 0);
-}
-
+const { check, finish } = interopChecks({ maxProblems: 20 });
 const TRAIN = `
 import math, time
 from dvclive import Live

@@ -11,38 +11,25 @@
 // Every server is stopped at the end, whole process group. Ends with `interop: N passed, M failed`; exit 1 on failure.
 // Env: MLFLOW_PYTHON (interpreter with mlflow), MLOPS_CLI (another cli.js); --keep keeps the temp folder;
 // `fixtureRuns` or `basicAuth` as an argument runs that part only.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startMlflowServer } from './startMlflowServer.mjs';
+import { interopChecks, repoRoot as root, run } from './lib/interopKit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const python = process.env.MLFLOW_PYTHON ?? path.join(root, '.venv/bin/python');
 const mlflowBin = path.join(path.dirname(python), 'mlflow');
 const cli = process.env.MLOPS_CLI ?? path.join(root, 'dist/cli.js');
 const keepTemp = process.argv.includes('--keep');
 
-let passed = 0;
-let failed = 0;
-
-function check(name, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL - ${name}`);
-    for (const p of problems) console.log(`    ${p}`);
-  }
-}
+const { check, finish } = interopChecks();
 
 const pyEnv = { ...process.env, PYTHONWARNINGS: 'ignore', MLFLOW_ALLOW_FILE_STORE: 'true' };
 
 function py(args, env = pyEnv) {
-  return execFileSync(python, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'], env });
+  return run(python, args, { env });
 }
 
 /** Our CLI with only the given environment variables (no MLFLOW_* leaking in from the shell). */
@@ -283,5 +270,4 @@ async function main() {
 }
 
 await main();
-console.log(`interop: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+finish();

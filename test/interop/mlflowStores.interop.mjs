@@ -7,34 +7,18 @@
 //    get_metric_history) and our CLI answers `experiments --all --json`, `runs --all --json`, `metrics RUN KEY --json`.
 // 3. Every run, experiment and history is compared field by field; a mismatch prints what differs.
 // Closes with `interop: N passed, M failed` and exits 1 on any failure. Env MLFLOW_PYTHON overrides the interpreter.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { interopChecks, repoRoot as root, run } from './lib/interopKit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const python = process.env.MLFLOW_PYTHON ?? path.join(root, '.venv/bin/python');
 const cli = path.join(root, 'dist/cli.js');
 const keepTemp = process.argv.includes('--keep');
 
-let passed = 0;
-let failed = 0;
-
-function check(name, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL - ${name}`);
-    for (const p of problems) console.log(`    ${p}`);
-  }
-}
-
-function run(cmd, args, opts = {}) {
-  return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-}
+const { check, finish } = interopChecks();
 
 /** What our CLI printed on stderr while it exited 0 (warnings about a store MLflow itself wrote are findings too). */
 const cliWarnings = new Set();
@@ -244,5 +228,4 @@ function main() {
 }
 
 main();
-console.log(`interop: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+finish();

@@ -9,40 +9,20 @@
 //    (which parses only the appended bytes) is compared with TensorBoard's reading again.
 // Closes with `interop: N passed, M failed` and exits 1 on any failure. Env TB_PYTHON overrides the interpreter,
 // TB_BUILD the folder of the compiled sources (default out/).
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { interopChecks, repoRoot as root, run } from './lib/interopKit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const python = process.env.TB_PYTHON ?? path.join(root, '.venv/bin/python');
 const build = path.resolve(process.env.TB_BUILD ?? path.join(root, 'out'));
 const generator = path.join(root, 'test/fixtures/tensorboard/generate.py');
 
-let passed = 0;
-let failed = 0;
-
-function check(name, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`FAIL - ${name}`);
-    for (const p of problems.slice(0, 20)) console.log(`    ${p}`);
-    if (problems.length > 20) console.log(`    ... and ${problems.length - 20} more`);
-  }
-}
-
-function finish() {
-  console.log(`interop: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || passed === 0 ? 1 : 0);
-}
+const { check, finish } = interopChecks({ maxProblems: 20 });
 
 function py(args, opts = {}) {
-  return execFileSync(python, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  return run(python, args, opts);
 }
 
 const canonical = (v) => (typeof v !== 'number' ? v : Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : v);

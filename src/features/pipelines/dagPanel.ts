@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { webviewPage } from '../../platform/webviewHtml';
+import { panelAssets, panelWebviewOptions } from '../../platform/webviewPanel';
 import { DAG_VIEW_TYPE, parseFromWebview, type FromWebview, type ToWebview } from '../../protocol/dag';
 import { buildDagGraph } from './dagGraph';
-import { dagHtml } from './dagHtml';
 import type { PipelineWorkspace, RepoPipelines } from './pipelineWorkspace';
 import type { StageLook } from './stageLook';
 
@@ -44,12 +45,12 @@ export class DagPanel implements vscode.Disposable {
   rendered: { nodes: number; edges: number } | undefined;
 
   static open(deps: DagPanelDeps): DagPanel {
-    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, 'Pipeline DAG', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, 'Pipeline DAG', vscode.ViewColumn.Active, panelWebviewOptions(deps.extensionUri));
     return new DagPanel(deps, panel);
   }
 
   static restore(deps: DagPanelDeps, panel: vscode.WebviewPanel): DagPanel {
-    panel.webview.options = webviewOptions(deps.extensionUri);
+    panel.webview.options = panelWebviewOptions(deps.extensionUri);
     return new DagPanel(deps, panel);
   }
 
@@ -59,12 +60,8 @@ export class DagPanel implements vscode.Disposable {
       dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'dag-dark.svg'),
     };
     const webview = panel.webview;
-    const asUri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, ...parts)).toString();
-    webview.html = dagHtml({
-      script: asUri('dist', 'webview', 'dag.js'),
-      style: asUri('dist', 'webview', 'dag.css'),
-      codicons: asUri('dist', 'codicons', 'codicon.css'),
-    }, webview.cspSource);
+    // The graph is built with DOM calls, so the strict page policy (Trusted Types on) holds for it.
+    webview.html = webviewPage('Pipeline DAG', panelAssets(webview, deps.extensionUri, 'dag'), webview.cspSource);
     const changed = deps.workspace.onDidChange(() => this.schedule());
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
@@ -164,10 +161,6 @@ export class DagPanel implements vscode.Disposable {
     this.messages.push(entry);
     if (this.messages.length > LOG_LIMIT) this.messages.splice(0, this.messages.length - LOG_LIMIT);
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
 }
 
 function assertNever(m: never): never {

@@ -6,21 +6,25 @@
 // Screenshots in test-results/ui/pipelines/. Ends with "ui: N passed, M failed".
 // Usage: VSIX=dist/mlops-workbench.vsix node test/vscode/ui/pipelines.ui.js   (KEEP_TMP=1 keeps temp dirs)
 'use strict';
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT, demoDir, copyWorkspace, removeWorkspaceCopy, startCodeServer, launchBrowser } = require('../harness');
+const { assert, escapeRe, uiRun } = require('./uiKit');
 
 const SHOTS = path.join(ROOT, 'test-results/ui/pipelines');
 const VSIX = path.resolve(process.env.VSIX || path.join(ROOT, 'dist/mlops-workbench.vsix'));
 const STAGES = ['generate', 'prepare', 'train', 'evaluate@train', 'evaluate@test'];
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-let passed = 0;
-let failed = 0;
+const ui = uiRun(SHOTS);
 
 /** The demo copy, set up so that stages need running whatever the machine's DVC cache holds. */
 function prepareWorkspace() {
   const workspace = copyWorkspace(demoDir(), 'demo');
+  // A clone of the demo has no cached outputs (git ignores them): run the pipeline once, as its user would have,
+  // with our CLI's built-in runner (dvc.lock stays byte-identical), then make the changes the test looks for.
+  for (const dir of ['data/prepared', 'models', '.dvc/cache']) fs.rmSync(path.join(workspace, dir), { recursive: true, force: true });
+  execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'repro', '--runner', 'builtin', '--workspace', workspace], { stdio: 'pipe' });
   fs.rmSync(path.join(workspace, 'data', 'raw', 'iris.csv'), { force: true });
   const params = path.join(workspace, 'params.yaml');
   const text = fs.readFileSync(params, 'utf8');
@@ -43,53 +47,8 @@ async function main() {
   const consoleMessages = [];
   page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text(), url: m.location().url }));
 
-  const shot = (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  const step = async (name, fn) => {
-    const s = Date.now();
-    try {
-      const detail = await fn();
-      passed++;
-      console.log(`ok   ${name} (${Date.now() - s} ms)${detail ? ` ${JSON.stringify(detail).slice(0, 300)}` : ''}`);
-      return true;
-    } catch (e) {
-      failed++;
-      console.log(`FAIL ${name}: ${String(e && e.message ? e.message : e).split('\n')[0]}`);
-      if (process.env.VERBOSE) console.log(e);
-      await page.screenshot({ path: path.join(SHOTS, `FAIL-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
-      return false;
-    }
-  };
-  const assert = (cond, message) => {
-    if (!cond) throw new Error(message);
-  };
-  const waitUntil = async (what, probe, timeoutMs = 20000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last;
-    while (Date.now() < deadline) {
-      last = await probe();
-      if (last === true) return;
-      await page.waitForTimeout(200);
-    }
-    throw new Error(`${what} (last seen: ${JSON.stringify(last)})`);
-  };
-  /** Runs the palette command titled exactly `title`. */
-  const runCommand = async (title) => {
-    const input = page.locator('.quick-input-widget input');
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }) }).first();
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('F1');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      try {
-        await row.waitFor({ timeout: 3000 });
-        break;
-      } catch {
-        await page.keyboard.press('Escape');
-        if (attempt >= 5) throw new Error(`"${title}" is not in the command palette`);
-      }
-    }
-    await row.click();
-  };
+  ui.usePage(page);
+  const { shot, step, waitUntil, runCommand } = ui;
 
   const sidebar = page.locator('.part.sidebar');
   const stageRow = (name) => sidebar.getByRole('treeitem').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) }).first();
@@ -244,12 +203,7 @@ async function main() {
     removeWorkspaceCopy(workspace);
   }
   console.log(`Pipelines UI tests: total ${((Date.now() - t0) / 1000).toFixed(1)} s, screenshots in ${path.relative(ROOT, SHOTS)}/`);
-  console.log(`ui: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return ui.finish();
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  console.log(`ui: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+main().then((code) => process.exit(code), ui.crash);

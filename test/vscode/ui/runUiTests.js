@@ -8,16 +8,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT, demoDir, copyWorkspace, removeWorkspaceCopy, startCodeServer, launchBrowser, listExtensions } = require('../harness');
 const { findFileStoreRuns, appendMetricPoint } = require('./mlrunsOnDisk');
+const { escapeRe, uiRun } = require('./uiKit');
 
 const EXTENSION_ID = 'mlops-workbench.mlops-workbench';
 const SHOTS = path.join(ROOT, 'test-results/ui');
 const VSIX = path.resolve(process.env.VSIX || path.join(ROOT, 'dist/mlops-workbench.vsix'));
 const STATUSES = 'RUNNING|SCHEDULED|FINISHED|FAILED|KILLED';
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-let passed = 0;
-let failed = 0;
-const results = [];
+const ui = uiRun(SHOTS, { numberShots: true, waitTimeoutMs: 10000 });
 
 function packageVsix() {
   const t0 = Date.now();
@@ -37,26 +35,8 @@ async function main() {
   const browser = await launchBrowser();
   const { page } = browser;
   page.setDefaultTimeout(20000);
-  let shotNo = 0;
-  const shot = (name) => page.screenshot({ path: path.join(SHOTS, `${String(++shotNo).padStart(2, '0')}-${name}.png`) });
-  const step = async (name, fn) => {
-    const s = Date.now();
-    try {
-      await fn();
-      passed++;
-      results.push(`ok   ${name}`);
-      console.log(`ok   ${name} (${Date.now() - s} ms)`);
-      return true;
-    } catch (e) {
-      failed++;
-      const first = String(e && e.message ? e.message : e).split('\n')[0];
-      results.push(`FAIL ${name}: ${first}`);
-      console.log(`FAIL ${name}: ${first}`);
-      if (process.env.VERBOSE) console.log(e);
-      await page.screenshot({ path: path.join(SHOTS, `FAIL-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
-      return false;
-    }
-  };
+  ui.usePage(page);
+  const { shot, step, waitUntil, runCommand } = ui;
 
   // The Runs tree in the sidebar, and its rows.
   const sidebar = page.locator('.part.sidebar');
@@ -64,35 +44,6 @@ async function main() {
   const runRows = sidebar.getByRole('treeitem', { name: new RegExp(` (${STATUSES})\\b`) });
   // A row without a description has no .label-description element at all.
   const descriptionOf = async (row) => (await row.locator('.label-description').allInnerTexts()).join(' ').trim();
-
-  /** Runs the command palette until `title` is listed (commands register a little after the workbench shows). */
-  const runCommand = async (title) => {
-    const input = page.locator('.quick-input-widget input');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('F1');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      try {
-        await row.waitFor({ timeout: 3000 });
-        break;
-      } catch (e) {
-        await page.keyboard.press('Escape');
-        if (attempt >= 5) throw new Error(`"${title}" is not in the command palette`);
-      }
-    }
-    await page.keyboard.press('Enter');
-  };
-  const waitUntil = async (what, predicate, timeoutMs = 10000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last;
-    while (Date.now() < deadline) {
-      last = await predicate();
-      if (last === true) return;
-      await page.waitForTimeout(200);
-    }
-    throw new Error(`${what} (last seen: ${JSON.stringify(last)})`);
-  };
 
   const state = {};
   try {
@@ -228,8 +179,7 @@ async function main() {
     removeWorkspaceCopy(workspace);
   }
   console.log(`UI tests: code-server start ${cs.startMs} ms, total ${((Date.now() - t0) / 1000).toFixed(1)} s, screenshots in ${path.relative(ROOT, SHOTS)}/`);
-  console.log(`ui: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return ui.finish();
 }
 
 /** A shown run whose description starts with "<metric> <value>" and whose name is unique among file-store runs on disk. */
@@ -285,8 +235,4 @@ async function experimentRunTotal(treeItems, descriptionOf) {
   return total;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  console.log(`ui: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+main().then((code) => process.exit(code), ui.crash);

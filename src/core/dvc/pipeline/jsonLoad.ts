@@ -1,7 +1,8 @@
 // JSON params files as Python's json.loads reads them (DVC's parse_json): `1` is an int and `1.0` a float, NaN and
 // Infinity are accepted, a repeated key keeps its first place and last value, control characters in strings are an
 // error. Every key and item keeps its line and column, like the YAML loader.
-import type { PipelineProblem, SourcePos } from './types';
+import type { PipelineProblem } from './types';
+import { SourceOffsets } from './sourceOffsets';
 import type { LoadedYaml } from './yamlLoad';
 import { makeFloat, makeInt, newDict, type PyValue } from './pyValue';
 
@@ -18,26 +19,8 @@ class JsonError extends Error {
 }
 
 export function loadJson(text: string, file: string): LoadedData {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const posAt = (offset: number): SourcePos => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
-  const offsets = new WeakMap<object, { at: number; keys?: Map<string, number>; items?: number[] }>();
-  const locate = (container: PyValue, keyOrIndex?: string | number): SourcePos | undefined => {
-    if (typeof container !== 'object' || container === null) return undefined;
-    const src = offsets.get(container);
-    if (!src) return undefined;
-    const at = typeof keyOrIndex === 'string' ? src.keys?.get(keyOrIndex) : typeof keyOrIndex === 'number' ? src.items?.[keyOrIndex] : src.at;
-    return at === undefined ? undefined : posAt(at);
-  };
+  const offsets = new SourceOffsets(text, file);
+  const { posAt, locate } = offsets;
   const problems: PipelineProblem[] = [];
   const result: LoadedData = { file, value: undefined, problems, locate, posAt };
 
@@ -52,8 +35,8 @@ export function loadJson(text: string, file: string): LoadedData {
     if (c === '{') {
       i++;
       const out = newDict();
-      const keys = new Map<string, number>();
-      offsets.set(out, { at: start, keys });
+      offsets.containerAt(out, start);
+      const keys = offsets.keysOf(out);
       ws();
       if (text[i] === '}') {
         i++;
@@ -85,8 +68,8 @@ export function loadJson(text: string, file: string): LoadedData {
     if (c === '[') {
       i++;
       const out: PyValue[] = [];
-      const items: number[] = [];
-      offsets.set(out, { at: start, items });
+      offsets.containerAt(out, start);
+      const items = offsets.itemsOf(out);
       ws();
       if (text[i] === ']') {
         i++;

@@ -4,7 +4,8 @@
 // an assignment whose value is not a literal is skipped, as DVC's ast.literal_eval skips it.
 // This reads the source line by line rather than with Python's parser, so a file Python would reject as a syntax
 // error is not always reported; what cannot be tokenized is.
-import type { PipelineProblem, SourcePos } from './types';
+import type { PipelineProblem } from './types';
+import { SourceOffsets } from './sourceOffsets';
 import type { LoadedData } from './jsonLoad';
 import { makeFloat, makeInt, newDict, PyFloat, type PyDict, type PyValue } from './pyValue';
 
@@ -18,24 +19,8 @@ interface LogicalLine {
 }
 
 export function loadPyParams(text: string, file: string): LoadedData {
-  const lineStarts = [0];
-  for (let k = 0; k < text.length; k++) if (text[k] === '\n') lineStarts.push(k + 1);
-  const posAt = (offset: number): SourcePos => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
-  const keyOffsets = new WeakMap<object, Map<string, number>>();
-  const locate = (container: PyValue, key?: string | number): SourcePos | undefined => {
-    if (typeof container !== 'object' || container === null || typeof key !== 'string') return undefined;
-    const at = keyOffsets.get(container)?.get(key);
-    return at === undefined ? undefined : posAt(at);
-  };
+  const offsets = new SourceOffsets(text, file);
+  const { posAt, locate } = offsets;
   const problems: PipelineProblem[] = [];
   const result: LoadedData = { file, value: undefined, problems, locate, posAt };
 
@@ -51,9 +36,7 @@ export function loadPyParams(text: string, file: string): LoadedData {
 
   const set = (d: PyDict, key: string, v: PyValue, offset: number) => {
     d.set(key, v);
-    let m = keyOffsets.get(d);
-    if (!m) keyOffsets.set(d, (m = new Map()));
-    m.set(key, offset);
+    offsets.keysOf(d).set(key, offset);
   };
 
   /** Reads a block of statements at `indent`, starting at line `start`; returns the index after the block. */

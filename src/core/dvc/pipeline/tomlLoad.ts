@@ -2,7 +2,8 @@
 // tables, dotted and quoted keys, basic/literal/multi-line strings, integers (hex, octal, binary, underscores),
 // floats (inf, nan), booleans, dates and datetimes, arrays and inline tables. Positions are kept per key.
 // A construct outside this is reported as a problem at its line, never guessed.
-import type { PipelineProblem, SourcePos } from './types';
+import type { PipelineProblem } from './types';
+import { SourceOffsets } from './sourceOffsets';
 import type { LoadedData } from './jsonLoad';
 import { isDict, makeFloat, makeInt, newDict, PyTimestamp, type PyDict, type PyValue } from './pyValue';
 
@@ -16,25 +17,8 @@ class TomlError extends Error {
 }
 
 export function loadToml(text: string, file: string): LoadedData {
-  const lineStarts = [0];
-  for (let k = 0; k < text.length; k++) if (text[k] === '\n') lineStarts.push(k + 1);
-  const posAt = (offset: number): SourcePos => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
-  const keyOffsets = new WeakMap<object, Map<string, number>>();
-  const itemOffsets = new WeakMap<object, number[]>();
-  const locate = (container: PyValue, keyOrIndex?: string | number): SourcePos | undefined => {
-    if (typeof container !== 'object' || container === null) return undefined;
-    const at = typeof keyOrIndex === 'string' ? keyOffsets.get(container)?.get(keyOrIndex) : typeof keyOrIndex === 'number' ? itemOffsets.get(container)?.[keyOrIndex] : undefined;
-    return at === undefined ? undefined : posAt(at);
-  };
+  const offsets = new SourceOffsets(text, file);
+  const { posAt, locate } = offsets;
   const problems: PipelineProblem[] = [];
   const result: LoadedData = { file, value: undefined, problems, locate, posAt };
 
@@ -42,9 +26,7 @@ export function loadToml(text: string, file: string): LoadedData {
   const setKey = (d: PyDict, key: string, v: PyValue, at: number) => {
     if (d.has(key)) throw new TomlError(`Key "${key}" already exists.`, at);
     d.set(key, v);
-    let m = keyOffsets.get(d);
-    if (!m) keyOffsets.set(d, (m = new Map()));
-    m.set(key, at);
+    offsets.keysOf(d).set(key, at);
   };
   let i = 0;
   const skipWs = () => {
@@ -151,8 +133,7 @@ export function loadToml(text: string, file: string): LoadedData {
     if (c === '[') {
       i++;
       const out: PyValue[] = [];
-      const items: number[] = [];
-      itemOffsets.set(out, items);
+      const items = offsets.itemsOf(out);
       for (;;) {
         skipWsCommentsNewlines();
         if (text[i] === ']') {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { diffManifests } from '../data/dirDiff';
 import { resolveCacheDir, readCachedManifest } from '../hash/dvcCache';
 import type { DirEntry } from '../hash/dirListing';
 import { DvcIgnore } from '../hash/dvcIgnore';
@@ -205,7 +206,7 @@ export async function computeStatus(opts: ComputeStatusOptions): Promise<StatusR
     s.state = 'modified';
     if (h.isDir && s.recorded!.md5.endsWith('.dir')) {
       const before = manifestOf(s.recorded!.md5, s.recorded!.hashName, query);
-      if (before) s.folderChanges = diffManifests(before, (h as HashedTree).entries);
+      if (before) s.folderChanges = folderChangesOf(before, (h as HashedTree).entries);
     }
   };
   for (const unit of units) {
@@ -354,18 +355,11 @@ function displayPath(defPath: string, abs: string, repoRoot: string, cwd: string
   return path.relative(base, abs) || '.';
 }
 
-function diffManifests(before: readonly DirEntry[], after: readonly DirEntry[]): FolderChanges {
-  const old = new Map(before.map((e) => [e.relpath, e.md5]));
-  const changes: FolderChanges = { added: [], deleted: [], modified: [] };
-  for (const e of after) {
-    const was = old.get(e.relpath);
-    if (was === undefined) changes.added.push(e.relpath);
-    else if (was !== e.md5) changes.modified.push(e.relpath);
-    old.delete(e.relpath);
-  }
-  changes.deleted.push(...old.keys());
-  for (const list of [changes.added, changes.deleted, changes.modified]) list.sort();
-  return changes;
+/** The files of a folder output added, deleted and modified since its recorded manifest (the Data view's diff). */
+function folderChangesOf(before: readonly DirEntry[], after: readonly DirEntry[]): FolderChanges {
+  const diff = diffManifests(before, after);
+  const paths = (list: ReadonlyArray<{ relpath: string }>) => list.map((c) => c.relpath);
+  return { added: paths(diff.added), deleted: paths(diff.removed), modified: paths(diff.modified) };
 }
 
 function memoize(read: (file: string) => Promise<ParamsFile>): (file: string) => Promise<ParamsFile> {
