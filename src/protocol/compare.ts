@@ -214,8 +214,13 @@ export type ToWebview =
       /** Param and tag keys the runs can be grouped by. */
       groupKeys: GroupByRef[];
       view: CompareViewState;
-      /** The first charts' data, so the first paint needs no further round trip. */
+      /** Charts' data that came with the state (none when they follow: see chartsToFollow). */
       charts: MetricChartWire[];
+      /**
+       * Charts the host sends next as 'charts' messages without being asked (requestId 0): the state leaves at
+       * once and the page lays out while the host reads the first chart's histories; no round trip before the paint.
+       */
+      chartsToFollow: string[];
     }
   | { type: 'charts'; charts: MetricChartWire[] }
   | { type: 'table'; table: TableWire; groupTable: GroupTableWire | null }

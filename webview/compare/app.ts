@@ -208,6 +208,11 @@ export class CompareApp {
     this.renderSummary();
     this.rebuildGrid();
     for (const wire of message.charts) this.applyChart(wire);
+    // These come next unasked: a request for them would only read them twice.
+    for (const metric of message.chartsToFollow) {
+      const chart = this.charts.get(metric);
+      if (chart) chart.requested = true;
+    }
     // The table and the plots' controls wait until the first chart is on screen, unless they are what shows.
     const rest = () => {
       this.renderTableToolbar();
@@ -215,7 +220,7 @@ export class CompareApp {
       this.renderTable();
       if (this.view.tab === 'plots') this.requestPlots();
     };
-    if (this.view.tab === 'charts' && message.charts.length > 0) requestAnimationFrame(() => setTimeout(rest, 0));
+    if (this.view.tab === 'charts' && message.charts.length + message.chartsToFollow.length > 0) requestAnimationFrame(() => setTimeout(rest, 0));
     else rest();
   }
 
@@ -303,6 +308,7 @@ export class CompareApp {
   private applyChart(wire: MetricChartWire): void {
     const chart = this.charts.get(wire.metric);
     if (!chart) return;
+    document.body.dataset.firstChartDataAt ??= String(Date.now());
     chart.requested = true;
     chart.setData(wire);
   }
@@ -360,6 +366,7 @@ export class CompareApp {
   private onPainted(metric: string, points: number): void {
     if (this.firstPaintReported) return;
     this.firstPaintReported = true;
+    document.body.dataset.firstDrawnAt = String(Date.now());
     // Two frames: the first runs layout and chart.js' draw, the second is after the pixels are on screen.
     requestAnimationFrame(() => requestAnimationFrame(() => {
       document.body.dataset.firstPaintAt = String(Date.now());

@@ -6,6 +6,7 @@ import { MlflowSqliteReader, type SqliteReadCursor } from '../mlflow/sqlite/sqli
 import { Emitter } from '../util/emitter';
 import { openStore } from './openStore';
 import { nextRemotePoll, wantsFullListing, type RemotePollState } from './remotePolling';
+import { Limiter } from '../util/limiter';
 import { SerialQueue } from '../util/serialQueue';
 import { snapshotToDelta } from './snapshotToDelta';
 import { splitDelta } from './splitDelta';
@@ -198,33 +199,66 @@ export class RunCatalog {
     const entry = this.stores.get(storeUri);
     if (!entry) return [];
     if (entry.reader instanceof MlflowSqliteReader) return entry.reader.metricHistory(runId, key, signal);
-    const index = await this.index();
-    const stored = index.metricHistory(storeUri, runId, key);
-    if (stored) return seriesToPoints(stored);
-    const reader = entry.reader;
-    let points: MetricPoint[] = [];
-    await entry.queue.run(async () => {
-      points = await reader.metricHistory(runId, key, signal);
-      const run = entry.runs.get(runId);
-      if (run && run.status !== 'RUNNING' && points.length > 0) {
-        index.applyDelta({ ...emptyDeltaFor(entry.ref), appends: [{ runId, key, series: pointsToSeries(points), replaced: true }] });
-        this.saveSoon();
-      }
-    });
-    return points;
+    return seriesToPoints(await this.metricSeries(storeUri, runId, key, signal));
   }
 
   /**
    * metricHistory as columns, without an object per point: the Compare panel reads 20 runs x 100,000 points at once.
-   * A series the index holds is returned as decoded; anything else comes through metricHistory.
+   * MLflow file stores are read outside the store's queue (a metric file read changes no state), a few files at a
+   * time, and the series is put in the index a moment later, so the first chart does not wait for that write.
    */
   async metricSeries(storeUri: string, runId: string, key: string, signal?: AbortSignal): Promise<MetricSeries> {
     const entry = this.stores.get(storeUri);
-    if (entry && !(entry.reader instanceof MlflowSqliteReader)) {
-      const stored = (await this.index()).metricHistory(storeUri, runId, key);
-      if (stored) return stored;
+    if (!entry) return emptySeries();
+    if (entry.reader instanceof MlflowSqliteReader) return pointsToSeries(await entry.reader.metricHistory(runId, key, signal));
+    const index = await this.index();
+    const run = entry.runs.get(runId);
+    const pending = this.unindexed.get(entry)?.get(seriesKey(runId, key));
+    if (pending && pending.run === run) return pending.series;
+    const stored = index.metricHistory(storeUri, runId, key);
+    if (stored) return stored;
+    const reader = entry.reader;
+    let series = emptySeries();
+    if (reader instanceof MlflowFileStoreReader) {
+      series = await this.metricReads.run(() => reader.metricSeries(runId, key, signal));
+    } else {
+      await entry.queue.run(async () => {
+        series = pointsToSeries(await reader.metricHistory(runId, key, signal));
+      });
     }
-    return pointsToSeries(await this.metricHistory(storeUri, runId, key, signal));
+    if (run && run.status !== 'RUNNING' && series.steps.length > 0) this.indexSeriesSoon(entry, run, key, series);
+    return series;
+  }
+
+  /** Histories read but not yet in the index, by store, then run and key. */
+  private readonly unindexed = new Map<StoreEntry, Map<string, { run: Run; key: string; series: MetricSeries }>>();
+  private unindexedTimer?: NodeJS.Timeout;
+  private readonly metricReads = new Limiter(4);
+
+  private indexSeriesSoon(entry: StoreEntry, run: Run, key: string, series: MetricSeries): void {
+    let byKey = this.unindexed.get(entry);
+    if (!byKey) this.unindexed.set(entry, (byKey = new Map()));
+    byKey.set(seriesKey(run.runId, key), { run, key, series });
+    clearTimeout(this.unindexedTimer);
+    // After the panel has drawn: one transaction for every history read meanwhile.
+    this.unindexedTimer = setTimeout(() => void this.indexSeries().catch((e: unknown) => this.opts.log.warn(`Run index: histories not kept: ${errorMessage(e)}`)), 1000);
+    this.unindexedTimer.unref?.();
+  }
+
+  private async indexSeries(): Promise<void> {
+    const index = await this.index();
+    for (const [entry, byKey] of [...this.unindexed]) {
+      this.unindexed.delete(entry);
+      if (this.disposed || this.stores.get(entry.ref.uri) !== entry) continue;
+      await entry.queue.run(async () => {
+        // Only runs unchanged since their file was read: a changed run's history may have moved on.
+        const appends = [...byKey.values()].filter((p) => entry.runs.get(p.run.runId) === p.run)
+          .map((p) => ({ runId: p.run.runId, key: p.key, series: p.series, replaced: true }));
+        if (appends.length === 0) return;
+        index.applyDelta({ ...emptyDeltaFor(entry.ref), appends });
+        this.saveSoon();
+      });
+    }
   }
 
   async dispose(): Promise<void> {
@@ -232,6 +266,8 @@ export class RunCatalog {
     this.abort.abort();
     clearInterval(this.pollTimer);
     clearTimeout(this.saveTimer);
+    clearTimeout(this.unindexedTimer);
+    this.unindexed.clear();
     await Promise.all([...this.stores.values()].map((e) => e.reader.close().catch(() => undefined)));
     if (this.indexPromise) {
       await this.save().catch((e: unknown) => this.opts.log.warn(`Run index not saved: ${errorMessage(e)}`));
@@ -495,6 +531,14 @@ function pointsToSeries(points: readonly MetricPoint[]): MetricSeries {
     timestamps: Float64Array.from(points, (p) => p.timestamp),
     values: Float64Array.from(points, (p) => p.value),
   };
+}
+
+function emptySeries(): MetricSeries {
+  return { steps: new Float64Array(0), timestamps: new Float64Array(0), values: new Float64Array(0) };
+}
+
+function seriesKey(runId: string, key: string): string {
+  return `${runId}\u0000${key}`;
 }
 
 function emptyDeltaFor(store: StoreRef): StoreDelta {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage, type RunCatalog } from '../../core/runs/runCatalog';
 import {
   COMPARE_VIEW_TYPE, defaultViewState, messageBytes, parseFromWebview, PNG_DATA_URL_PREFIX,
-  type CompareRunRef, type CompareViewState, type ExportKind, type FromWebview, type TableWire, type ToWebview,
+  type CompareRunRef, type CompareViewState, type ExportKind, type FromWebview, type MetricChartWire, type TableWire, type ToWebview,
 } from '../../protocol/compare';
 import { compareHtml } from './compareHtml';
 import { CompareSession } from './compareSession';
@@ -35,6 +35,12 @@ export interface LoggedMessage {
 
 const LOG_LIMIT = 500;
 const LIVE_THROTTLE_MS = 500;
+
+/** A state ready to send, and its first charts being read. */
+interface PreparedState {
+  state: Extract<ToWebview, { type: 'state' }>;
+  charts: Promise<MetricChartWire>[];
+}
 
 /**
  * One Compare panel: owns the webview, answers its (validated) requests from a CompareSession, follows the
@@ -91,20 +97,34 @@ export class ComparePanel implements vscode.Disposable {
         if (storeUris.some((uri) => mine.has(uri))) this.scheduleLive();
       })),
     );
-    // The first state is computed while the page loads and sent when it says ready: the first paint waits for
-    // one message, not for the reading. A reloaded page (hidden, then shown) says ready again and gets a new one.
+    // The first chart is read while the page loads; when the page says ready it gets the state (table, metrics)
+    // at once and the chart as soon as it is read, unasked. A reloaded page (hidden, then shown) says ready again
+    // and gets a new state.
     this.firstState = deps.whenReady().then(async () => {
-      // Let the page's HTML leave for the workbench before the decimation keeps this thread busy.
+      // Let the page's HTML leave for the workbench before the reading keeps this thread busy.
       await new Promise((resolve) => setTimeout(resolve, 0));
       this.session.resolveRuns();
       this.updateTitle();
-      return this.session.stateMessage(1, this.abort.signal);
+      return this.prepareState(this.abort.signal);
     });
     this.firstState.catch(() => undefined);
   }
 
-  private readonly firstState: Promise<Extract<ToWebview, { type: 'state' }>>;
+  private readonly firstState: Promise<PreparedState>;
   private readySeen = false;
+
+  /** The state without chart data, and the reads of the charts that follow it, started now. */
+  private prepareState(signal: AbortSignal): PreparedState {
+    const state = this.session.stateShell(1);
+    const charts = state.chartsToFollow.map((m) => this.session.chart(m, this.session.view.zoom[m] ?? null, 0, signal));
+    for (const c of charts) c.catch(() => undefined); // awaited in sendState; not unhandled meanwhile
+    return { state, charts };
+  }
+
+  private async sendState({ state, charts }: PreparedState): Promise<void> {
+    await this.post(state);
+    for (const chart of charts) await this.post({ type: 'charts', charts: [await chart] });
+  }
 
   get runIds(): string[] {
     return this.session.refs.map((r) => r.runId);
@@ -144,7 +164,7 @@ export class ComparePanel implements vscode.Disposable {
         if (!this.readySeen) {
           // The first page gets the state prepared at creation (its view, if restored, is the one we were given).
           this.readySeen = true;
-          await this.post(await this.firstState);
+          await this.sendState(await this.firstState);
           break;
         }
         await this.deps.whenReady();
@@ -152,7 +172,7 @@ export class ComparePanel implements vscode.Disposable {
         this.session.resolveRuns();
         this.session.resetSent();
         this.updateTitle();
-        await this.post(await this.session.stateMessage(1, signal));
+        await this.sendState(this.prepareState(signal));
         break;
       }
       case 'requestCharts':

@@ -157,14 +157,22 @@ export class CompareSession {
     return wire;
   }
 
-  /** The first message: runs, table, metrics and the first chart, so the first paint needs no other round trip. */
-  async stateMessage(firstCharts: number, signal?: AbortSignal): Promise<Extract<ToWebview, { type: 'state' }>> {
+  /** The first message: runs, table, metrics and the first charts, so the first paint needs no other round trip. */
+  async stateMessage(firstCharts: number, signal?: AbortSignal): Promise<StateMessage> {
+    const state = this.stateShell(firstCharts);
+    const charts = await Promise.all(state.chartsToFollow.map((m) => this.chart(m, this.view.zoom[m] ?? null, 0, signal)));
+    return { ...state, charts, chartsToFollow: [] };
+  }
+
+  /**
+   * The first message without chart data, at once: runs, table, metrics; the first `firstCharts` charts are named
+   * in chartsToFollow, for the caller to send as 'charts' messages when read (see `chart`).
+   */
+  stateShell(firstCharts: number): StateMessage {
     const metrics = this.metricInfos();
-    const charted = this.chartedMetrics(metrics).slice(0, Math.max(0, firstCharts));
-    const charts = await Promise.all(charted.map((m) => this.chart(m, this.view.zoom[m] ?? null, 0, signal)));
     return {
       type: 'state', runs: this.runInfos(), missingRunIds: this.missingRunIds, metrics, ...this.tables(), groupKeys: this.groupKeys(),
-      view: this.view, charts,
+      view: this.view, charts: [], chartsToFollow: this.chartedMetrics(metrics).slice(0, Math.max(0, firstCharts)),
     };
   }
 
@@ -272,6 +280,8 @@ export class CompareSession {
     return chartDataToCsv(rows, X_LABELS[this.view.xAxis]);
   }
 }
+
+type StateMessage = Extract<ToWebview, { type: 'state' }>;
 
 const X_LABELS: Record<CompareViewState['xAxis'], string> = { step: 'step', wallTime: 'timestamp_ms', relativeTime: 'relative_time_ms' };
 

@@ -61,6 +61,20 @@ describe('Compare host: session', () => {
     assert.equal(alpha.x0 + alpha.xs[alpha.xs.length - 1], 99_999, 'the last point is kept');
   });
 
+  it('has a state shell ready before any history is read, naming the charts that follow it', async () => {
+    const f = fixture({ 'a/loss': long, 'b/loss': series(10, (i) => i), 'b/acc': series(4, (i) => i / 4) }, [a, b]);
+    const s = f.session();
+    const shell = s.stateShell(1);
+    assert.equal(f.reads.length, 0, 'nothing read for the shell');
+    assert.deepEqual(shell.charts, []);
+    assert.deepEqual(shell.chartsToFollow, ['acc']);
+    assert.deepEqual(shell.table.runIds, ['a', 'b']);
+    assert.deepEqual(s.stateShell(5).chartsToFollow, ['acc', 'loss']);
+    const full = await s.stateMessage(1);
+    assert.deepEqual(full.chartsToFollow, [], 'a state that carries its charts names none to follow');
+    assert.deepEqual(full.charts.map((c) => c.metric), ['acc']);
+  });
+
   it('re-decimates a zoomed range at full detail from the cache, without reading again', async () => {
     const f = fixture({ 'a/loss': long }, [a]);
     const s = f.session();

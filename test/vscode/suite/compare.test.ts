@@ -73,11 +73,16 @@ suite('Compare panel', () => {
     const same = table.rows.find((r) => r.section === 'param' && r.key === 'batch_size');
     assert.equal(same?.differs, false, 'a param all three share is not marked');
     assert.ok((state.bytes ?? Infinity) < 1_000_000, `first message ${state.bytes} bytes`);
-    assert.ok(state.metrics && state.metrics.length === 1, 'the first chart comes with the state');
+    // The first chart follows the state unasked (the page lays out while the host reads it).
+    const first = await until('the first chart follows the state', () => sent(panel.messages, 'charts')[0]);
+    assert.ok(first.metrics && first.metrics.length === 1, 'one chart follows the state');
+    assert.ok(panel.messages.indexOf(first) > panel.messages.indexOf(state), 'after the state');
 
     // The webview drew its first chart and asked for the other visible ones; the host answered each.
     await until('the webview reports the first chart painted', () => received(panel.messages, 'rendered').length > 0);
-    await until('more charts are requested and sent', () => sent(panel.messages, 'charts').length > 0);
+    await until('more charts are requested', () => received(panel.messages, 'requestCharts').length > 0);
+    assert.ok(!received(panel.messages, 'requestCharts').some((m) => m.detail?.split(', ').includes(first.metrics?.[0] ?? '')), 'the chart that followed the state is not asked for again');
+    await until('more charts are sent', () => sent(panel.messages, 'charts').length > 1);
     const problems = panel.messages.filter((m) => m.direction === 'fromWebview' && (m.type === 'error' || m.type === 'cspViolation'));
     assert.deepEqual(problems, [], 'no script errors or CSP violations in the webview');
   });
@@ -114,9 +119,9 @@ suite('Compare panel', () => {
     const ids = [running.runId, other.runId];
     await vscode.commands.executeCommand('mlops.compareRuns', ids);
     const panel = await until('a panel for long-run and baseline', () => panelOf(a, ids));
-    const state = await until('the state with the first chart', () => sent(panel.messages, 'state')[0]);
-    const metric = state.metrics?.[0];
-    assert.ok(metric, 'a chart came with the state');
+    const first = await until('the first chart, after the state', () => sent(panel.messages, 'charts')[0]);
+    const metric = first.metrics?.[0];
+    assert.ok(metric, 'a chart followed the state');
     const file = path.join(path.dirname(running.metaPath), 'metrics', metric);
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
     const [ts, , step] = lines[lines.length - 1].split(' ').map(Number);
