@@ -73,7 +73,7 @@ export async function run({ row, log, repo, work, notMeasured, errorText, raw })
     note: `JS heap growth of the page (the webview shares the workbench's renderer in code-server), after GC, 2 charts drawn; ${note}`,
   });
   row(`Compare panel (real webview): zoom, drag to redrawn with the host's re-decimated range, ${label}`, {
-    ours: value(ours, 'zoomMs'), baseline: value(base, 'zoomMs'), unit: 'ms', goal: '≤ 50 ms (host re-decimation)', ok: ours?.zoomMs <= 50,
+    ours: value(ours, 'zoomMs'), baseline: value(base, 'zoomMs'), unit: 'ms', goal: '(no goal) the issue\'s ≤ 50 ms is the host re-decimation, a row of the compare suite', ok: undefined,
     note: `round trip: webview request, host re-decimation of 20 series, message, redraw; ${note}`,
   });
 }
