@@ -21,7 +21,10 @@ export function groupRuns(runs: readonly Run[], by: string): Map<string, Run[]> 
     if (members) members.push(run);
     else byValue.set(group, [run]);
   }
-  const names = [...byValue.keys()].sort((a, b) => (a === NO_GROUP ? 1 : 0) - (b === NO_GROUP ? 1 : 0) || naturalCompare(a, b));
+  // Numbers by value (a learning rate of 0.05 before 0.1), other values in natural order, "(none)" last.
+  const allNumeric = [...byValue.keys()].every((k) => k === NO_GROUP || (k.trim() !== '' && Number.isFinite(Number(k))));
+  const order = (a: string, b: string) => (allNumeric ? Number(a) - Number(b) : 0) || naturalCompare(a, b);
+  const names = [...byValue.keys()].sort((a, b) => (a === NO_GROUP ? 1 : 0) - (b === NO_GROUP ? 1 : 0) || order(a, b));
   return new Map(names.map((name) => [name, byValue.get(name) ?? []]));
 }
 

@@ -4,7 +4,8 @@ import {
   COMPARE_VIEW_TYPE, defaultViewState, messageBytes, parseFromWebview, PNG_DATA_URL_PREFIX,
   type CompareRunRef, type CompareViewState, type ExportKind, type FromWebview, type MetricChartWire, type TableWire, type ToWebview,
 } from '../../protocol/compare';
-import { compareHtml } from './compareHtml';
+import { webviewPage } from '../../platform/webviewHtml';
+import { panelAssets, panelWebviewOptions } from '../../platform/webviewPanel';
 import { CompareSession } from './compareSession';
 import { displayPath, safeFileName, writeExport, type SaveTarget } from './exportFile';
 import type { HistoryCache } from './historyCache';
@@ -59,13 +60,13 @@ export class ComparePanel implements vscode.Disposable {
   private readonly disposeListeners = new Set<() => void>();
 
   static open(deps: ComparePanelDeps, refs: CompareRunRef[], view?: CompareViewState): ComparePanel {
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Runs', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Runs', vscode.ViewColumn.Active, panelWebviewOptions(deps.extensionUri));
     return new ComparePanel(deps, panel, refs, view ?? defaultViewState());
   }
 
   /** The serializer's path: VS Code made the panel, we bring back its runs and view. */
   static restore(deps: ComparePanelDeps, panel: vscode.WebviewPanel, refs: CompareRunRef[], view: CompareViewState): ComparePanel {
-    panel.webview.options = webviewOptions(deps.extensionUri);
+    panel.webview.options = panelWebviewOptions(deps.extensionUri);
     return new ComparePanel(deps, panel, refs, view);
   }
 
@@ -83,12 +84,7 @@ export class ComparePanel implements vscode.Disposable {
     };
     this.updateTitle();
     const webview = panel.webview;
-    const asUri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, ...parts)).toString();
-    webview.html = compareHtml({
-      script: asUri('dist', 'webview', 'compare.js'),
-      style: asUri('dist', 'webview', 'compare.css'),
-      codicons: asUri('dist', 'codicons', 'codicon.css'),
-    }, webview.cspSource);
+    webview.html = webviewPage('Compare Runs', panelAssets(webview, deps.extensionUri, 'compare'), webview.cspSource);
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw).catch((e) => this.fail('handling a message from the panel', e))),
       panel.onDidDispose(() => this.dispose()),
@@ -336,10 +332,6 @@ export class ComparePanel implements vscode.Disposable {
     this.deps.log.error(message);
     void this.post({ type: 'notice', level: 'error', message });
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
 }
 
 function toDisposable(d: { dispose(): void }): vscode.Disposable {

@@ -2,7 +2,6 @@
 // format and the page's CSP.
 import assert from 'node:assert/strict';
 import { CompareSession } from '../../../src/features/compare/compareSession';
-import { compareCsp, compareHtml } from '../../../src/features/compare/compareHtml';
 import { HistoryCache } from '../../../src/features/compare/historyCache';
 import { formatDelta, tableToWire } from '../../../src/features/compare/tableWire';
 import { buildCompareTable } from '../../../src/core/compare/compareTable';
@@ -193,15 +192,3 @@ describe('Compare host: table wire format', () => {
   });
 });
 
-describe('Compare host: page', () => {
-  it('allows scripts and styles only by nonce, nothing inline, nothing eval', () => {
-    const csp = compareCsp('https://x.vscode-cdn.net', 'N0NCE');
-    assert.match(csp, /^default-src 'none'; script-src 'nonce-N0NCE'; style-src 'nonce-N0NCE'; font-src https:\/\/x\.vscode-cdn\.net/);
-    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-    assert.match(csp, /require-trusted-types-for 'script'/);
-    const html = compareHtml({ script: 's.js', style: 'c.css', codicons: 'i.css' }, 'https://x', 'N0NCE');
-    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<link'), 'the CSP comes first in <head>');
-    assert.equal((html.match(/nonce="N0NCE"/g) ?? []).length, 3, 'both stylesheets and the script carry the nonce');
-    assert.doesNotMatch(html, /style="/);
-  });
-});

@@ -18,6 +18,11 @@ describe('groupRuns', () => {
     assert.deepEqual(groups.get('(none)')?.map((r) => r.runId), ['c']);
   });
 
+  it('orders numeric groups by value (0.05 before 0.1), not as text', () => {
+    const lrs = [makeRun({ runId: 'x', params: { lr: '0.1' } }), makeRun({ runId: 'y', params: { lr: '0.05' } }), makeRun({ runId: 'z', params: { lr: '1e-3' } })];
+    assert.deepEqual([...groupRuns(lrs, 'params.lr').keys()], ['1e-3', '0.05', '0.1']);
+  });
+
   it('groups by a tag, and rejects a key that is neither', () => {
     assert.deepEqual([...groupRuns(runs, 'tags.model')].map(([k, v]) => [k, v.map((r) => r.runId)]), [['cnn', ['a', 'c']], ['mlp', ['b']], ['(none)', ['d']]]);
     assert.throws(() => groupRuns(runs, 'seed'), /params\.<name>, tags\.<name>/);
