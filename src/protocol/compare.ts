@@ -4,7 +4,7 @@
 
 /** The panel's view type (also the `onWebviewPanel:` activation event and the serializer's key). */
 export const COMPARE_VIEW_TYPE = 'mlops.compare';
-/** Colours in the webview's run palette; the host picks each run's colour index with `runColorIndex(runId, RUN_PALETTE_SIZE)`. */
+/** Colours in the webview's run palette; the host gives each run an index with `assignRunColors(runIds, RUN_PALETTE_SIZE)`: colour = index mod size, line pattern = index div size. */
 export const RUN_PALETTE_SIZE = 12;
 /** The host never sends more points than this per series (the webview never sees a full 100k-point history). */
 export const MAX_POINTS_PER_SERIES = 2000;
@@ -80,7 +80,7 @@ export interface CompareRunInfo {
   name: string;
   experimentName: string;
   status: RunStatusName;
-  /** Index into the webview's palette (RUN_PALETTE_SIZE colours), stable across charts and sessions. */
+  /** Colour (index mod RUN_PALETTE_SIZE) and line pattern (index div RUN_PALETTE_SIZE), stable across charts and sessions. */
   colorIndex: number;
 }
 

@@ -12,6 +12,7 @@ import { MetricChart } from './metricChart';
 import { ParallelCoordinates, ScatterPlot } from './plots';
 import { CompareTableView, type TableRun } from './table';
 import { differenceSummary, nextSort } from './tableView';
+import { runDash } from './colors';
 import { onThemeChange, readTheme, runColor, type Theme } from './theme';
 import { chartedMetrics, persistedState, restoredView, smoothingWeight, toggled, withXAxis, withZoom } from './viewState';
 import type { Range } from './zoomMath';
@@ -83,7 +84,7 @@ export class CompareApp {
     });
     const plotContext = {
       theme: () => this.theme,
-      runs: () => this.orderedRuns().map((r) => ({ runId: r.runId, name: r.name, color: runColor(this.theme, r.colorIndex) })),
+      runs: () => this.orderedRuns().map((r) => ({ runId: r.runId, name: r.name, color: runColor(this.theme, r.colorIndex), dash: runDash(r.colorIndex, this.theme.palette.length) })),
       hiddenRunIds: () => new Set(this.view.hiddenRunIds),
       highlight: () => (this.view.groupBy ? null : this.highlight),
     };
@@ -279,7 +280,7 @@ export class CompareApp {
       isLogScale: (metric: string) => this.view.logScaleMetrics.includes(metric),
       hiddenRunIds: () => new Set(this.view.hiddenRunIds),
       highlight: () => this.highlight,
-      runs: () => this.orderedRuns().map((r) => ({ runId: r.runId, name: r.name, color: runColor(this.theme, r.colorIndex) })),
+      runs: () => this.orderedRuns().map((r) => ({ runId: r.runId, name: r.name, color: runColor(this.theme, r.colorIndex), dash: runDash(r.colorIndex, this.theme.palette.length) })),
       groupColor: (band: BandWire) => runColor(this.theme, band.colorIndex),
       zoomed: (metric: string, range: Range | null) => {
         this.updateView(withZoom(this.view, metric, range));
@@ -388,7 +389,7 @@ export class CompareApp {
     } else {
       const hidden = new Set(this.view.hiddenRunIds);
       const entries: LegendEntry[] = this.orderedRuns().map((r) => ({
-        id: r.runId, name: r.name, detail: `${r.experimentName} · ${r.status} · ${r.runId}`, color: runColor(this.theme, r.colorIndex),
+        id: r.runId, name: r.name, detail: `${r.experimentName} · ${r.status} · ${r.runId}`, color: runColor(this.theme, r.colorIndex), dashed: runDash(r.colorIndex, this.theme.palette.length).length > 0,
         hidden: hidden.has(r.runId), status: r.status,
       }));
       this.legend.render(entries, 'run');

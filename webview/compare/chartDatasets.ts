@@ -15,6 +15,8 @@ export interface DatasetSpec {
   borderColor: string;
   backgroundColor: string;
   borderWidth: number;
+  /** chart.js's line pattern; empty is solid. */
+  borderDash: number[];
   pointRadius: number;
   fill: false | '-1';
   hidden: boolean;
@@ -26,6 +28,8 @@ export interface RunLine {
   runId: string;
   name: string;
   color: string;
+  /** Line pattern (runs beyond the palette repeat colours with a pattern). */
+  dash?: number[];
   points: XY[];
 }
 
@@ -65,9 +69,9 @@ export function runDatasets(lines: readonly RunLine[], opts: DatasetOptions): Da
     // A run with one point (a final test score) draws as a marker: a line needs two.
     const pointRadius = line.points.length === 1 ? 4 : 0;
     const hidden = opts.hiddenRunIds.has(line.runId);
-    const base = { label: line.name, runId: line.runId, backgroundColor: color, pointRadius, fill: false as const, hidden };
+    const base = { label: line.name, runId: line.runId, backgroundColor: color, pointRadius, fill: false as const, hidden, borderDash: line.dash ?? [] };
     if (smoothing) {
-      out.push({ ...base, data: line.points, role: 'raw', borderColor: withAlpha(color, FAINT_RAW_ALPHA), backgroundColor: withAlpha(color, FAINT_RAW_ALPHA), borderWidth: 1, order: order + 1 });
+      out.push({ ...base, data: line.points, role: 'raw', borderColor: withAlpha(color, FAINT_RAW_ALPHA), backgroundColor: withAlpha(color, FAINT_RAW_ALPHA), borderWidth: 1, borderDash: [], order: order + 1 });
       out.push({ ...base, data: smoothedPoints(line.points, opts.smoothing, opts.logScale), role: 'smooth', borderColor: color, borderWidth: width, order });
     } else {
       out.push({ ...base, data: line.points, role: 'raw', borderColor: color, borderWidth: width, order });
@@ -84,7 +88,7 @@ export function bandDatasets(bands: readonly BandLines[], opts: DatasetOptions):
     const color = lit ? band.color : withAlpha(band.color, FADED_ALPHA);
     const hidden = band.runIds.length > 0 && band.runIds.every((id) => opts.hiddenRunIds.has(id));
     const order = opts.highlight === band.group ? 0 : 10;
-    const common = { label: band.label, group: band.group, pointRadius: band.mean.length === 1 ? 4 : 0, hidden };
+    const common = { label: band.label, group: band.group, pointRadius: band.mean.length === 1 ? 4 : 0, hidden, borderDash: [] };
     out.push({ ...common, data: band.lo, role: 'lo', borderColor: 'transparent', backgroundColor: 'transparent', borderWidth: 0, fill: false, order: order + 2 });
     out.push({ ...common, data: band.hi, role: 'hi', borderColor: 'transparent', backgroundColor: withAlpha(color, lit ? BAND_ALPHA : BAND_ALPHA / 3), borderWidth: 0, fill: '-1', order: order + 2 });
     out.push({

@@ -54,3 +54,14 @@ export function withAlpha(color: string, alpha: number): string {
   if (!c) return color;
   return `rgba(${c.r}, ${c.g}, ${c.b}, ${+(c.a * alpha).toFixed(3)})`;
 }
+
+const RUN_DASHES: readonly number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+
+/**
+ * The line pattern of a run: solid for the first round of the palette, then dashed, dotted, dash-dot, so that runs
+ * beyond the palette's size (there is no cap on runs) still differ from the run that shares their colour.
+ */
+export function runDash(colorIndex: number, paletteSize: number): number[] {
+  const round = Math.floor(Math.max(0, colorIndex) / Math.max(1, paletteSize)) % RUN_DASHES.length;
+  return [...RUN_DASHES[round]];
+}

@@ -10,6 +10,8 @@ export interface LegendEntry {
   color: string;
   hidden: boolean;
   status?: string;
+  /** The run's line is patterned (it shares its colour with a run of an earlier palette round). */
+  dashed?: boolean;
 }
 
 export interface LegendHandlers {
@@ -29,8 +31,9 @@ export class Legend {
   render(entries: readonly LegendEntry[], kind: 'run' | 'group'): void {
     clear(this.el);
     for (const e of entries) {
-      const swatch = h('span', { class: 'swatch' });
-      swatch.style.backgroundColor = e.color;
+      const swatch = h('span', { class: e.dashed ? 'swatch dashed' : 'swatch' });
+      if (e.dashed) swatch.style.borderColor = e.color;
+      else swatch.style.backgroundColor = e.color;
       const item = h('button', {
         class: `legend-item${e.hidden ? ' off' : ''}`,
         title: `${e.detail}\nClick to ${e.hidden ? 'show' : 'hide'}; hover to highlight.`,

@@ -22,7 +22,7 @@ export interface ChartContext {
   hiddenRunIds(): ReadonlySet<string>;
   highlight(): string | null;
   /** Runs in display order, with their names and colours. */
-  runs(): readonly { runId: string; name: string; color: string }[];
+  runs(): readonly { runId: string; name: string; color: string; dash?: number[] }[];
   groupColor(band: BandWire): string;
   zoomed(metric: string, range: Range | null): void;
   toggleLogScale(metric: string): void;
@@ -158,7 +158,7 @@ export class MetricChart {
     const lines: RunLine[] = [];
     for (const run of this.ctx.runs()) {
       const points = this.lines.get(run.runId);
-      if (points) lines.push({ runId: run.runId, name: run.name, color: run.color, points: logScale ? positivePoints(points) : points });
+      if (points) lines.push({ runId: run.runId, name: run.name, color: run.color, dash: run.dash, points: logScale ? positivePoints(points) : points });
     }
     return runDatasets(lines, opts);
   }
@@ -246,7 +246,7 @@ export class MetricChart {
 function toChartDataset(spec: DatasetSpec): LineDataset {
   return {
     type: 'line', label: spec.label, data: spec.data, role: spec.role, runId: spec.runId, group: spec.group,
-    borderColor: spec.borderColor, backgroundColor: spec.backgroundColor, borderWidth: spec.borderWidth,
+    borderColor: spec.borderColor, backgroundColor: spec.backgroundColor, borderWidth: spec.borderWidth, borderDash: spec.borderDash,
     pointRadius: spec.pointRadius, pointHoverRadius: spec.pointRadius > 0 ? spec.pointRadius + 1 : 3,
     fill: spec.fill, hidden: spec.hidden, order: spec.order, spanGaps: false,
   };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { defaultViewState, type TableRowWire } from '../../../src/protocol/compare';
 import { appendPoints, formatElapsed, formatValue, formatX, positivePoints, smoothedPoints, wirePoints } from '../../../webview/compare/chartData';
 import { bandDatasets, FADED_ALPHA, FAINT_RAW_ALPHA, HIGHLIGHT_WIDTH, inTooltip, runDatasets } from '../../../webview/compare/chartDatasets';
-import { parseColor, withAlpha } from '../../../webview/compare/colors';
+import { parseColor, runDash, withAlpha } from '../../../webview/compare/colors';
 import { axisTicks, axisXs, lineSegments, valueY } from '../../../webview/compare/parallelLayout';
 import { nextSort, tableSections } from '../../../webview/compare/tableView';
 import { chartedMetrics, persistedState, restoredState, smoothingWeight, toggled, withXAxis, withZoom } from '../../../webview/compare/viewState';
@@ -98,6 +98,13 @@ describe('Compare webview: datasets', () => {
     assert.equal(smooth[0].borderColor, withAlpha('#ff0000', FAINT_RAW_ALPHA));
     assert.ok(smooth[0].order > smooth[1].order, 'the raw line is drawn behind');
     assert.ok(inTooltip('smooth', 0.6) && !inTooltip('raw', 0.6) && inTooltip('raw', 0));
+  });
+
+  it('patterns the lines of runs beyond the palette (they share a colour with an earlier run)', () => {
+    assert.deepEqual([0, 11, 12, 23, 24, 36, 48].map((i) => runDash(i, 12)), [[], [], [6, 3], [6, 3], [2, 2], [8, 3, 2, 3], []]);
+    const ds = runDatasets([{ ...lines[0], dash: runDash(13, 12) }], { ...opts, smoothing: 0.6 });
+    assert.deepEqual(ds.map((d) => [d.role, d.borderDash]), [['raw', []], ['smooth', [6, 3]]], 'the faint raw line stays solid');
+    assert.deepEqual(runDatasets(lines, opts).map((d) => d.borderDash), [[], []]);
   });
 
   it('highlights one run (wider, on top) and fades the others; hides hidden runs', () => {

@@ -38,4 +38,13 @@ describe('runColorIndex', () => {
     for (const id of ids) assert.equal(reversed.get(id), colors.get(id));
     assert.equal(assignRunColors(Array.from({ length: 25 }, () => randomRunId(random)), 10).size, 25);
   });
+
+  it('beyond the palette, gives every run a distinct index: colour = index mod size, round = index div size', () => {
+    const random = seededRandom(11);
+    const ids = Array.from({ length: 25 }, () => randomRunId(random));
+    const colors = assignRunColors(ids, 10);
+    assert.equal(new Set(colors.values()).size, 25, 'no two runs share colour and pattern');
+    const rounds = [...colors.values()].map((i) => Math.floor(i / 10));
+    assert.deepEqual([0, 1, 2].map((r) => rounds.filter((x) => x === r).length), [10, 10, 5], 'each colour is used once per round');
+  });
 });
