@@ -3,11 +3,11 @@ import { formatBytes, recordLabel, shortHash, STATUS_LABELS } from '../../core/d
 import { computeDataStatus } from '../../core/dvc/data/dataStatus';
 import type { DataProblem, DataStatus, DataStatusInfo, TrackedData } from '../../core/dvc/data/dataTypes';
 import { listTrackedData } from '../../core/dvc/data/listTrackedData';
-import { DvcHasher } from '../../core/dvc/hash/dvcHasher';
 import { flag, stringOption, type ParsedArgs } from '../args';
 import { EXIT_OK, type CliIo } from '../cliIo';
 import type { Command } from '../command';
 import { formatTable } from '../table';
+import { openCliHasher } from '../cliHasher';
 
 /** One tracked path in `data --json`. Field names are stable: scripts depend on them. */
 export interface DataItemJson {
@@ -55,12 +55,12 @@ Hashes of unchanged files are not recomputed within one call; nothing is written
 async function runData(args: ParsedArgs, io: CliIo): Promise<number> {
   const workspace = path.resolve(io.cwd, stringOption(args, 'workspace') ?? '.');
   const listing = await listTrackedData([workspace]);
-  const hasher = new DvcHasher();
+  const { hasher, close } = await openCliHasher(workspace, io.env);
   let statuses: Map<string, DataStatusInfo>;
   try {
     statuses = await computeDataStatus(listing, hasher);
   } finally {
-    await hasher.close();
+    await close();
   }
   for (const p of listing.problems) io.stderr.write(`mlops-workbench data: ${p.severity}: ${problemText(p)}\n`);
 

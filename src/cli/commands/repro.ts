@@ -1,4 +1,3 @@
-import { DvcHasher } from '../../core/dvc/hash/dvcHasher';
 import { planPipelineRun } from '../../core/dvc/run/planRun';
 import { runPipeline } from '../../core/dvc/run/runPipeline';
 import { PipelineRunError, type PlannedStage, type RunnerChoice } from '../../core/dvc/run/runTypes';
@@ -8,6 +7,7 @@ import type { Command } from '../command';
 import { pipelineRepo } from '../pipelineRepo';
 import { toJsonText } from '../runJson';
 import { formatTable } from '../table';
+import { openCliHasher } from '../cliHasher';
 
 const RUNNERS: readonly RunnerChoice[] = ['auto', 'dvc', 'builtin'];
 /** What a shell reports for a run stopped by Ctrl-C. */
@@ -60,21 +60,23 @@ async function runRepro(args: ParsedArgs, io: CliIo): Promise<number> {
   const force = flag(args, 'force');
   try {
     if (flag(args, 'dry-run')) {
-      const hasher = new DvcHasher();
+      const { hasher, close } = await openCliHasher(repoRoot, io.env);
       try {
         const plan = await planPipelineRun({ repoRoot, targets, downstream, force, hasher });
         io.stdout.write(flag(args, 'json') ? toJsonText(plan.planned) : planTable(plan.planned));
       } finally {
-        await hasher.close();
+        await close();
       }
       return EXIT_OK;
     }
     const controller = new AbortController();
     const onInterrupt = () => controller.abort();
     process.once('SIGINT', onInterrupt);
+    const { hasher, close } = await openCliHasher(repoRoot, io.env);
     try {
       const result = await runPipeline({
         repoRoot,
+        hasher,
         targets,
         downstream,
         force,
@@ -92,6 +94,7 @@ async function runRepro(args: ParsedArgs, io: CliIo): Promise<number> {
       return result.ok ? EXIT_OK : EXIT_FAILURE;
     } finally {
       process.removeListener('SIGINT', onInterrupt);
+      await close();
     }
   } catch (error) {
     if (error instanceof PipelineRunError) {

@@ -13,6 +13,7 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cliIo';
 import type { Command } from '../command';
 import { pipelineRepo, problemLine } from '../pipelineRepo';
 import { formatTable } from '../table';
+import { openCliHasher } from '../cliHasher';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -55,7 +56,7 @@ export async function repoStatus(repoRoot: string, cwd: string, hasher: DvcHashe
 
 async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
   const { repoRoot, cwd } = pipelineRepo(args, io);
-  const hasher = new DvcHasher();
+  const { hasher, close } = await openCliHasher(repoRoot, io.env);
   try {
     const { result, problems } = await repoStatus(repoRoot, cwd, hasher);
     const seen = new Set<string>();
@@ -68,7 +69,7 @@ async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
     io.stdout.write(flag(args, 'json') ? toDvcStatusJson(result) + '\n' : statusTable(result));
     return problems.some((p) => p.severity === 'error') ? EXIT_FAILURE : EXIT_OK;
   } finally {
-    await hasher.close();
+    await close();
   }
 }
 

@@ -54,7 +54,8 @@ export function cacheListing(root: string): string[] {
 
 /** An environment with a known shell, so the tests do not depend on the user's $SHELL. */
 export function shEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, SHELL: '/bin/sh', ...extra };
+  // MLOPS_HASH_CACHE=off: the CLI's hash cache would otherwise go to the user's ~/.cache for every temp repo.
+  return { ...process.env, SHELL: '/bin/sh', MLOPS_HASH_CACHE: 'off', ...extra };
 }
 
 export function cleanup(root: string | undefined): void {

@@ -24,7 +24,7 @@ function prepareWorkspace() {
   // A clone of the demo has no cached outputs (git ignores them): run the pipeline once, as its user would have,
   // with our CLI's built-in runner (dvc.lock stays byte-identical), then make the changes the test looks for.
   for (const dir of ['data/prepared', 'models', '.dvc/cache']) fs.rmSync(path.join(workspace, dir), { recursive: true, force: true });
-  execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'repro', '--runner', 'builtin', '--workspace', workspace], { stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'repro', '--runner', 'builtin', '--workspace', workspace], { stdio: 'pipe', env: { ...process.env, MLOPS_HASH_CACHE: 'off' } });
   fs.rmSync(path.join(workspace, 'data', 'raw', 'iris.csv'), { force: true });
   const params = path.join(workspace, 'params.yaml');
   const text = fs.readFileSync(params, 'utf8');
