@@ -8,26 +8,17 @@ import * as vscode from 'vscode';
 import type { MlopsTestApi } from '../../../src/extension';
 import type { Run } from '../../../src/core/runs/types';
 import type { LoggedMessage } from '../../../src/features/compare/comparePanel';
+import { activateExtension, until as untilKit } from './testKit';
 
-const EXTENSION_ID = 'mlops-workbench.mlops-workbench';
+
+const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 20000) => untilKit(what, probe, ms);
 
 async function api(): Promise<MlopsTestApi> {
-  const ext = vscode.extensions.getExtension<MlopsTestApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is installed`);
-  const exports = await ext.activate();
+  const exports = await activateExtension();
   await exports.whenReady();
   return exports;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 20000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function demoRun(all: Run[], name: string): Run {
   const run = all.find((r) => r.runName === name);

@@ -7,8 +7,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MlopsTestApi } from '../../../src/extension';
 import type { PipelinesElement } from '../../../src/features/pipelines/pipelinesTree';
+import { activateExtension, until as untilKit } from './testKit';
 
-const EXTENSION_ID = 'mlops-workbench.mlops-workbench';
 const DEMO_STAGES = ['generate', 'prepare', 'train', 'evaluate@train', 'evaluate@test'];
 // Two stages added for the failure and cancel tests (and removed after them).
 const EXTRA_STAGES = `  broken:
@@ -35,23 +35,14 @@ function alive(pid: number): boolean {
   }
 }
 
+const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 30000) => untilKit(what, probe, ms);
+
 async function api(): Promise<MlopsTestApi> {
-  const ext = vscode.extensions.getExtension<MlopsTestApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is installed`);
-  const exports = await ext.activate();
+  const exports = await activateExtension();
   await exports.pipelines.whenIdle();
   return exports;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 30000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function root(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

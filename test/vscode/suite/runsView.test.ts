@@ -5,26 +5,15 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MlopsTestApi } from '../../../src/extension';
 import type { RunsElement } from '../../../src/features/runs/runsTreeItems';
+import { activateExtension, until } from './testKit';
 
-const EXTENSION_ID = 'mlops-workbench.mlops-workbench';
 
 async function api(): Promise<MlopsTestApi> {
-  const ext = vscode.extensions.getExtension<MlopsTestApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is installed`);
-  const exports = await ext.activate();
+  const exports = await activateExtension();
   await exports.whenReady();
   return exports;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type Tree = MlopsTestApi['runsTree'];
 const children = (tree: Tree, el?: RunsElement) => tree.getChildren(el) as RunsElement[];

@@ -5,19 +5,12 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MlopsTestApi } from '../../../src/extension';
 import type { RunsElement } from '../../../src/features/runs/runsTreeItems';
+import { until as untilKit } from './testKit';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const FIXTURE_DB = path.join(REPO, 'test/fixtures/mlflow/sqlite/mlflow.db');
 
-async function until<T>(what: string | (() => string), probe: () => T | undefined | false, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for: ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string | (() => string), probe: () => T | undefined | false, ms = 15000) => untilKit(what, probe, ms);
 
 suite('Runs view: an mlflow.db store', () => {
   test('a new mlflow.db shows as a second store with its runs, read-only, and goes when deleted', async () => {
