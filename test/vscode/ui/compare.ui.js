@@ -9,14 +9,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT, demoDir, copyWorkspace, removeWorkspaceCopy, startCodeServer, launchBrowser } = require('../harness');
 const { findFileStoreRuns } = require('./mlrunsOnDisk');
+const { assert, escapeRe, uiRun } = require('./uiKit');
 
 const SHOTS = path.join(ROOT, 'test-results/ui/compare');
 const VSIX = path.resolve(process.env.VSIX || path.join(ROOT, 'dist/mlops-workbench.vsix'));
 const RUNS = ['baseline', 'strong-l2', 'slow-and-long'];
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-let passed = 0;
-let failed = 0;
+const ui = uiRun(SHOTS, { waitTimeoutMs: 15000 });
 
 async function main() {
   const t0 = Date.now();
@@ -33,54 +31,9 @@ async function main() {
   const consoleMessages = [];
   page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text(), url: m.location().url }));
 
-  const shot = (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  ui.usePage(page);
+  const { shot, step, waitUntil, runCommand } = ui;
   const webviewShot = (name) => page.locator('iframe.webview.ready').first().screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  const step = async (name, fn) => {
-    const s = Date.now();
-    try {
-      const detail = await fn();
-      passed++;
-      console.log(`ok   ${name} (${Date.now() - s} ms)${detail ? ` ${JSON.stringify(detail).slice(0, 300)}` : ''}`);
-      return true;
-    } catch (e) {
-      failed++;
-      console.log(`FAIL ${name}: ${String(e && e.message ? e.message : e).split('\n')[0]}`);
-      if (process.env.VERBOSE) console.log(e);
-      await page.screenshot({ path: path.join(SHOTS, `FAIL-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
-      return false;
-    }
-  };
-  const assert = (cond, message) => {
-    if (!cond) throw new Error(message);
-  };
-  const waitUntil = async (what, probe, timeoutMs = 15000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last;
-    while (Date.now() < deadline) {
-      last = await probe();
-      if (last === true) return;
-      await page.waitForTimeout(150);
-    }
-    throw new Error(`${what} (last seen: ${JSON.stringify(last)})`);
-  };
-  /** Runs the palette command titled exactly `title` (clicked, not the first fuzzy match). */
-  const runCommand = async (title) => {
-    const input = page.locator('.quick-input-widget input');
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }) }).first();
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('F1');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      try {
-        await row.waitFor({ timeout: 3000 });
-        break;
-      } catch {
-        await page.keyboard.press('Escape');
-        if (attempt >= 5) throw new Error(`"${title}" is not in the command palette`);
-      }
-    }
-    await row.click();
-  };
   /** Picks an option of a vscode-single-select inside the webview. */
   const choose = async (control, label) => {
     await frame.locator(`vscode-single-select[data-control="${control}"]`).click();
@@ -410,12 +363,7 @@ async function main() {
     removeWorkspaceCopy(workspace);
   }
   console.log(`Compare UI tests: total ${((Date.now() - t0) / 1000).toFixed(1)} s, screenshots in ${path.relative(ROOT, SHOTS)}/`);
-  console.log(`ui: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return ui.finish();
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  console.log(`ui: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+main().then((code) => process.exit(code), ui.crash);
