@@ -1,6 +1,7 @@
-// Messages between the extension host and the Compare panel (webview/compare). Imports nothing: both sides import it.
+// Messages between the extension host and the Compare panel (webview/compare). Imports only the shared message checks: both sides import it.
 // The host is the source of truth (runs, table, decimated series); the webview keeps view state only.
 // Everything the webview sends is untrusted: the host accepts it only through `parseFromWebview`.
+import { isBool, isFiniteNumber, isObject, isText, listOf as listOfAtMost, nullable, oneOf, parseMessage, type Check, type ParseResult as ParseResultOf } from './messageChecks';
 
 /** The panel's view type (also the `onWebviewPanel:` activation event and the serializer's key). */
 export const COMPARE_VIEW_TYPE = 'mlops.compare';
@@ -264,17 +265,9 @@ const MAX_LIST = 100_000;
 export const MAX_PNG_DATA_URL_LENGTH = 64 * 1024 * 1024;
 export const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
 
-type Check<T> = (v: unknown) => v is T;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isKey: Check<string> = (v): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_KEY_LENGTH;
-const isText = (max: number): Check<string> => (v): v is string => typeof v === 'string' && v.length <= max;
-const isFiniteNumber: Check<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
-const isBool: Check<boolean> = (v): v is boolean => typeof v === 'boolean';
 const isRequestId: Check<number> = (v): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const oneOf = <T extends string>(values: readonly T[]): Check<T> => (v): v is T => typeof v === 'string' && (values as readonly string[]).includes(v);
-const nullable = <T>(check: Check<T>): Check<T | null> => (v): v is T | null => v === null || check(v);
-const listOf = <T>(check: Check<T>, max = MAX_LIST): Check<T[]> => (v): v is T[] => Array.isArray(v) && v.length <= max && v.every(check);
+const listOf = <T>(check: Check<T>, max = MAX_LIST): Check<T[]> => listOfAtMost(check, max);
 
 export const isXAxisKind = oneOf(X_AXIS_KINDS);
 export const isBandKind = oneOf(BAND_KINDS);
@@ -360,22 +353,11 @@ const FROM_WEBVIEW_FIELDS = {
   error: { message: isText(10_000) },
 } satisfies { [K in FromWebviewType]: { [F in Exclude<keyof Extract<FromWebview, { type: K }>, 'type'>]: (v: unknown) => boolean } };
 
-export type ParseResult = { ok: true; message: FromWebview } | { ok: false; reason: string };
+export type ParseResult = ParseResultOf<FromWebview>;
 
 /** Checks a message from the webview field by field; extra fields are dropped. */
 export function parseFromWebview(raw: unknown): ParseResult {
-  if (!isObject(raw)) return { ok: false, reason: 'not an object' };
-  const type = raw.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FROM_WEBVIEW_FIELDS, type)) {
-    return { ok: false, reason: `unknown message type ${JSON.stringify(String(type).slice(0, 40))}` };
-  }
-  const fields = FROM_WEBVIEW_FIELDS[type as FromWebviewType] as Record<string, (v: unknown) => boolean>;
-  const message: Record<string, unknown> = { type };
-  for (const [name, check] of Object.entries(fields)) {
-    if (!check(raw[name])) return { ok: false, reason: `${type}: bad or missing field "${name}"` };
-    message[name] = raw[name];
-  }
-  return { ok: true, message: message as FromWebview };
+  return parseMessage<FromWebview>(raw, FROM_WEBVIEW_FIELDS as Record<string, Record<string, (v: unknown) => boolean>>);
 }
 
 export function isFromWebview(raw: unknown): raw is FromWebview {

@@ -1,6 +1,7 @@
-// Messages between the extension host and the pipeline DAG panel (webview/dag). Imports nothing: both sides import it.
+// Messages between the extension host and the pipeline DAG panel (webview/dag). Imports only the shared message checks: both sides import it.
 // The host is the source of truth (stages, edges, statuses); the webview lays the graph out and keeps view state only.
 // Everything the webview sends is untrusted: the host accepts it only through `parseFromWebview`.
+import { isObject, isText, parseMessage, type ParseResult as ParseResultOf } from './messageChecks';
 
 /** The panel's view type (also the `onWebviewPanel:` activation event and the serializer's key). */
 export const DAG_VIEW_TYPE = 'mlops.dag';
@@ -78,8 +79,7 @@ export type FromWebview =
 
 type FromWebviewType = FromWebview['type'];
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const shortString = (max: number) => (v: unknown) => typeof v === 'string' && v.length <= max;
+const shortString = isText;
 const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e7;
 
 const FROM_WEBVIEW_FIELDS: { [K in FromWebviewType]: Record<Exclude<keyof Extract<FromWebview, { type: K }>, 'type'>, (v: unknown) => boolean> } = {
@@ -94,22 +94,11 @@ const FROM_WEBVIEW_FIELDS: { [K in FromWebviewType]: Record<Exclude<keyof Extrac
   error: { message: shortString(4000) },
 };
 
-export type ParseResult = { ok: true; message: FromWebview } | { ok: false; reason: string };
+export type ParseResult = ParseResultOf<FromWebview>;
 
 /** Validates a message from the webview: known type, every field of the right type, nothing else kept. */
 export function parseFromWebview(raw: unknown): ParseResult {
-  if (!isObject(raw)) return { ok: false, reason: 'not an object' };
-  const type = raw.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FROM_WEBVIEW_FIELDS, type)) {
-    return { ok: false, reason: `unknown message type ${JSON.stringify(String(type).slice(0, 40))}` };
-  }
-  const fields = FROM_WEBVIEW_FIELDS[type as FromWebviewType] as Record<string, (v: unknown) => boolean>;
-  const message: Record<string, unknown> = { type };
-  for (const [name, check] of Object.entries(fields)) {
-    if (!check(raw[name])) return { ok: false, reason: `${type}: bad or missing field "${name}"` };
-    message[name] = raw[name];
-  }
-  return { ok: true, message: message as FromWebview };
+  return parseMessage<FromWebview>(raw, FROM_WEBVIEW_FIELDS as Record<string, Record<string, (v: unknown) => boolean>>);
 }
 
 /** The webview trusts the host's data but ignores messages that are not ours. */
