@@ -1,7 +1,7 @@
 // Builds the extension, the CLI and the SQLite worker (and, later, one bundle per webview panel).
 // Type-checking is apart (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -25,15 +25,37 @@ const builds = [
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
 copyFileSync(path.join(path.dirname(require.resolve('@journeyapps/wa-sqlite/package.json')), 'dist/wa-sqlite.wasm'), 'dist/wa-sqlite.wasm');
-// Codicons for the webviews (<link id="vscode-codicon-stylesheet"> and vscode-icon use them).
+// Codicons for the webviews (<link id="vscode-codicon-stylesheet"> and vscode-icon use them): one stylesheet with
+// the font inside, which each page carries, so a panel fetches nothing through the webview's service worker.
 mkdirSync('dist/codicons', { recursive: true });
-for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(require.resolve(`@vscode/codicons/dist/${f}`), `dist/codicons/${f}`);
+writeFileSync('dist/codicons/codicon-inline.css', codiconsWithFont());
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   chmodSync('dist/cli.js', 0o755);
+  checkInlinable();
   const kb = (f) => (statSync(f).size / 1024).toFixed(0) + ' KB';
   console.log(`extension ${kb('dist/extension.js')}, cli ${kb('dist/cli.js')}, worker ${kb('dist/sqliteWorker.js')}, compare webview ${kb('dist/webview/compare.js')}`);
+}
+
+/**
+ * Webview bundles are written inline into their page (src/platform/webviewHtml.ts): a "<!--" in a script could
+ * make the HTML parser miss its end tag. esbuild writes "<\/script" in strings itself; this catches the rest.
+ */
+function checkInlinable() {
+  for (const name of ['compare', 'dag']) {
+    const script = readFileSync(`dist/webview/${name}.js`, 'utf8');
+    if (script.includes('<!--')) throw new Error(`dist/webview/${name}.js contains "<!--": it cannot be put inline in its page. Write the string another way (e.g. "<" + "!--").`);
+  }
+}
+
+/** @vscode/codicons' codicon.css with its font as a data: URL (the pages' CSP allows fonts only from data:). */
+function codiconsWithFont() {
+  const css = readFileSync(require.resolve('@vscode/codicons/dist/codicon.css'), 'utf8');
+  const font = readFileSync(require.resolve('@vscode/codicons/dist/codicon.ttf')).toString('base64');
+  const fontUrl = /url\("\.\/codicon\.ttf[^"]*"\)/;
+  if (!fontUrl.test(css)) throw new Error('@vscode/codicons: codicon.css no longer names ./codicon.ttf; update esbuild.mjs');
+  return css.replace(fontUrl, `url("data:font/ttf;base64,${font}")`);
 }

@@ -1,17 +1,22 @@
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { WebviewPageAssets } from './webviewHtml';
 
-/** Scripts on; the page may load only what the extension bundles under dist/. */
-export function panelWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
+/** Scripts on; the page loads no file (everything it needs is in its HTML, see panelAssets). */
+export function panelWebviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [] };
 }
 
-/** The URIs of the bundle `name` (dist/webview/<name>.js and .css, built by esbuild.mjs) and of the codicons. */
-export function panelAssets(webview: vscode.Webview, extensionUri: vscode.Uri, name: string): WebviewPageAssets {
-  const asUri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
+/**
+ * The bundle `name` (dist/webview/<name>.js and .css, built by esbuild.mjs) and the codicons (with their font) as
+ * text, for the page to carry inline. Read at each open (about half a megabyte, a millisecond), so a rebuilt
+ * bundle is used at once.
+ */
+export function panelAssets(extensionUri: vscode.Uri, name: string): WebviewPageAssets {
+  const file = (...parts: string[]) => readFileSync(vscode.Uri.joinPath(extensionUri, ...parts).fsPath, 'utf8');
   return {
-    script: asUri('dist', 'webview', `${name}.js`),
-    style: asUri('dist', 'webview', `${name}.css`),
-    codicons: asUri('dist', 'codicons', 'codicon.css'),
+    script: file('dist', 'webview', `${name}.js`),
+    style: file('dist', 'webview', `${name}.css`),
+    codicons: file('dist', 'codicons', 'codicon-inline.css'),
   };
 }

@@ -232,8 +232,11 @@ export type ToWebview =
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
 
 export type FromWebview =
-  /** The page loaded: how many charts fit on screen, and the view it saved before a reload (null: none). */
-  | { type: 'ready'; chartsInView: number; view: CompareViewState | null }
+  /**
+   * The page loaded: how many charts fit on screen, the view it saved before a reload (null: none), and whether it
+   * drew the state the host wrote into the page (then only the charts that follow it are still to come).
+   */
+  | { type: 'ready'; chartsInView: number; view: CompareViewState | null; startedFromPage: boolean }
   /** Charts that scrolled into view, with their current zoom. */
   | { type: 'requestCharts'; metrics: string[]; ranges: Record<string, [number, number]>; requestId: number }
   | { type: 'zoom'; metric: string; range: [number, number] | null; requestId: number }
@@ -330,7 +333,7 @@ export function defaultViewState(): CompareViewState {
  * cannot be added without its validation.
  */
 const FROM_WEBVIEW_FIELDS = {
-  ready: { chartsInView: (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1000, view: (v: unknown) => v === null || isCompareViewState(v) },
+  ready: { chartsInView: (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1000, view: (v: unknown) => v === null || isCompareViewState(v), startedFromPage: isBool },
   requestCharts: { metrics: listOf(isKey, 10_000), ranges: isRangeRecord, requestId: isRequestId },
   zoom: { metric: isKey, range: nullable(isRange), requestId: isRequestId },
   setXAxis: { xAxis: isXAxisKind },

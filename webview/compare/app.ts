@@ -136,12 +136,20 @@ export class CompareApp {
     window.addEventListener('error', (e) => this.api.post({ type: 'error', message: String(e.message).slice(0, 10_000) }));
   }
 
-  /** The host may now send: how many charts fit on screen decides how many come with the first state. */
-  start(): void {
+  /**
+   * Draws the state the host wrote into the page, if any, and tells the host it may send. A page reloaded (hidden,
+   * then shown) has a saved view: its written state is stale, and the host sends a new one for that view. True
+   * when the written state was drawn.
+   */
+  start(initialState?: Extract<ToWebview, { type: 'state' }>): boolean {
+    const saved = restoredView(this.api.getState());
+    const startedFromPage = initialState !== undefined && saved === null;
+    if (startedFromPage) this.onState(initialState);
     document.body.dataset.readyAt = String(Date.now());
     const columns = Math.max(1, Math.floor(window.innerWidth / CHART_MIN_WIDTH));
     const rows = Math.max(1, Math.ceil(window.innerHeight / CHART_HEIGHT));
-    this.api.post({ type: 'ready', chartsInView: this.view.tab === 'charts' ? columns * rows : 1, view: restoredView(this.api.getState()) });
+    this.api.post({ type: 'ready', chartsInView: this.view.tab === 'charts' ? columns * rows : 1, view: saved, startedFromPage });
+    return startedFromPage;
   }
 
   onMessage(message: ToWebview): void {

@@ -3,9 +3,11 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import './dag.css';
 import { isToWebview } from '../../src/protocol/dag';
+import { enableCodicons } from '../shared/page';
 import { DagApp } from './app';
 import { vscodeApi } from './vscodeApi';
 
+enableCodicons();
 const mount = document.getElementById('app');
 if (mount) {
   const app = new DagApp({

@@ -39,11 +39,16 @@ export function createCompareFeature(context: vscode.ExtensionContext, d: Compar
   const dialog = saveDialogTarget(() => vscode.workspace.workspaceFolders?.[0]?.uri);
   const histories = new HistoryCache((storeUri, runId, key) => d.catalog.metricSeries(storeUri, runId, key));
   let idleTimer: NodeJS.Timeout | undefined;
+  let catalogRead = false;
+  void d.whenReady().then(() => {
+    catalogRead = true;
+  });
   const deps: ComparePanelDeps = {
     extensionUri: context.extensionUri,
     catalog: d.catalog,
     log: d.log,
     whenReady: d.whenReady,
+    isReady: () => catalogRead,
     histories,
     saveTarget: (): SaveTarget => (testTarget
       ? async (name) => {

@@ -16,6 +16,8 @@ export interface ComparePanelDeps {
   log: vscode.LogOutputChannel;
   /** Resolves once the catalog has read the stores (a panel restored after a reload waits for it). */
   whenReady(): Promise<void>;
+  /** True once whenReady has resolved: the panel's first state can then be written into its page. */
+  isReady(): boolean;
   /** Histories shared by every panel (a reopened comparison is not read again). */
   histories: HistoryCache;
   /** Where exports go; a function so tests can swap the save dialog for a path. */
@@ -35,11 +37,15 @@ export interface LoggedMessage {
 }
 
 const LOG_LIMIT = 500;
+/** The detail of a logged state that went in the page's HTML (the in-host tests look for it). */
+export const STATE_IN_PAGE = 'written into the page';
 const LIVE_THROTTLE_MS = 500;
+
+type StateMessage = Extract<ToWebview, { type: 'state' }>;
 
 /** A state ready to send, and its first charts being read. */
 interface PreparedState {
-  state: Extract<ToWebview, { type: 'state' }>;
+  state: StateMessage;
   charts: Promise<MetricChartWire>[];
 }
 
@@ -60,13 +66,13 @@ export class ComparePanel implements vscode.Disposable {
   private readonly disposeListeners = new Set<() => void>();
 
   static open(deps: ComparePanelDeps, refs: CompareRunRef[], view?: CompareViewState): ComparePanel {
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Runs', vscode.ViewColumn.Active, panelWebviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Runs', vscode.ViewColumn.Active, panelWebviewOptions());
     return new ComparePanel(deps, panel, refs, view ?? defaultViewState());
   }
 
   /** The serializer's path: VS Code made the panel, we bring back its runs and view. */
   static restore(deps: ComparePanelDeps, panel: vscode.WebviewPanel, refs: CompareRunRef[], view: CompareViewState): ComparePanel {
-    panel.webview.options = panelWebviewOptions(deps.extensionUri);
+    panel.webview.options = panelWebviewOptions();
     return new ComparePanel(deps, panel, refs, view);
   }
 
@@ -82,9 +88,19 @@ export class ComparePanel implements vscode.Disposable {
       light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'compare-light.svg'),
       dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'compare-dark.svg'),
     };
-    this.updateTitle();
     const webview = panel.webview;
-    webview.html = webviewPage('Compare Runs', panelAssets(webview, deps.extensionUri, 'compare'), webview.cspSource);
+    // With the catalog read (the usual case: runs were just picked), the first state is written into the page, so
+    // the page draws it as its script runs, and the first chart is sent as soon as it is read, unasked (VS Code
+    // holds messages until the page has loaded). A restored panel waits for the catalog and for the page's 'ready'.
+    let state: StateMessage | undefined;
+    if (deps.isReady()) {
+      this.session.resolveRuns();
+      state = this.session.stateShell(1);
+      this.stateInPage = true;
+    }
+    this.updateTitle();
+    webview.html = webviewPage('Compare Runs', panelAssets(deps.extensionUri, 'compare'), { initialData: state });
+    if (state) this.recordOutgoing(state, true);
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw).catch((e) => this.fail('handling a message from the panel', e))),
       panel.onDidDispose(() => this.dispose()),
@@ -93,32 +109,45 @@ export class ComparePanel implements vscode.Disposable {
         if (storeUris.some((uri) => mine.has(uri))) this.scheduleLive();
       })),
     );
-    // The first chart is read while the page loads; when the page says ready it gets the state (table, metrics)
-    // at once and the chart as soon as it is read, unasked. A reloaded page (hidden, then shown) says ready again
-    // and gets a new state.
-    this.firstState = deps.whenReady().then(async () => {
-      // Let the page's HTML leave for the workbench before the reading keeps this thread busy.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+    // The first chart is read while the page loads. A page without its state gets it when it says ready, and the
+    // chart as soon as it is read, unasked. A reloaded page (hidden, then shown) says ready again and gets a new state.
+    this.firstState = (state ? Promise.resolve(state) : deps.whenReady().then(() => {
       this.session.resolveRuns();
       this.updateTitle();
-      return this.prepareState(this.abort.signal);
+      return this.session.stateShell(1);
+    })).then(async (first) => {
+      // Let the page's HTML leave for the workbench before the reading keeps this thread busy.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return { state: first, charts: this.readCharts(first, this.abort.signal) };
     });
     this.firstState.catch(() => undefined);
+    if (this.stateInPage) void this.firstState.then((first) => this.sendCharts(first.charts)).catch((e) => this.fail('reading the first chart', e));
   }
 
   private readonly firstState: Promise<PreparedState>;
+  /** The page was written with its first state (see the constructor). */
+  private stateInPage = false;
   private readySeen = false;
+
+  /** The reads of the charts the state says follow it, started now. */
+  private readCharts(state: StateMessage, signal: AbortSignal): Promise<MetricChartWire>[] {
+    const charts = state.chartsToFollow.map((m) => this.session.chart(m, this.session.view.zoom[m] ?? null, 0, signal));
+    for (const c of charts) c.catch(() => undefined); // awaited in sendCharts; not unhandled meanwhile
+    return charts;
+  }
 
   /** The state without chart data, and the reads of the charts that follow it, started now. */
   private prepareState(signal: AbortSignal): PreparedState {
     const state = this.session.stateShell(1);
-    const charts = state.chartsToFollow.map((m) => this.session.chart(m, this.session.view.zoom[m] ?? null, 0, signal));
-    for (const c of charts) c.catch(() => undefined); // awaited in sendState; not unhandled meanwhile
-    return { state, charts };
+    return { state, charts: this.readCharts(state, signal) };
   }
 
   private async sendState({ state, charts }: PreparedState): Promise<void> {
     await this.post(state);
+    await this.sendCharts(charts);
+  }
+
+  private async sendCharts(charts: Promise<MetricChartWire>[]): Promise<void> {
     for (const chart of charts) await this.post({ type: 'charts', charts: [await chart] });
   }
 
@@ -158,10 +187,14 @@ export class ComparePanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready': {
         if (!this.readySeen) {
-          // The first page gets the state prepared at creation (its view, if restored, is the one we were given).
           this.readySeen = true;
-          await this.sendState(await this.firstState);
-          break;
+          // Drawn from the page: its first chart is on its way (see the constructor).
+          if (this.stateInPage && m.startedFromPage) break;
+          // The first page gets the state prepared at creation (its view, if restored, is the one we were given).
+          if (!this.stateInPage) {
+            await this.sendState(await this.firstState);
+            break;
+          }
         }
         await this.deps.whenReady();
         if (m.view) this.session.view = m.view;
@@ -255,16 +288,22 @@ export class ComparePanel implements vscode.Disposable {
 
   private async post(message: ToWebview): Promise<void> {
     if (this.disposed) return;
+    this.recordOutgoing(message);
+    await this.panel.webview.postMessage(message);
+  }
+
+  /** Logs a message to the page; `inPage`: the state written into the page's HTML rather than posted. */
+  private recordOutgoing(message: ToWebview, inPage = false): void {
     const bytes = messageBytes(message);
     this.record({
       direction: 'toWebview', type: message.type, at: Date.now(), bytes,
       table: 'table' in message ? message.table : undefined,
       metrics: message.type === 'charts' || message.type === 'state' ? message.charts.map((c) => c.metric) : undefined,
-      detail: message.type === 'live' ? message.appends.map((a) => `${a.metric} ${a.runId} ${a.replace ? 'replace' : 'append'} ${a.series.xs.length}`).join('; ')
-        : message.type === 'exported' || message.type === 'notice' ? message.message : undefined,
+      detail: inPage ? STATE_IN_PAGE
+        : message.type === 'live' ? message.appends.map((a) => `${a.metric} ${a.runId} ${a.replace ? 'replace' : 'append'} ${a.series.xs.length}`).join('; ')
+          : message.type === 'exported' || message.type === 'notice' ? message.message : undefined,
     });
-    if (message.type === 'state') this.deps.log.info(`Compare: ${message.runs.length} runs, ${message.metrics.length} metrics; first message ${(bytes / 1e6).toFixed(2)} MB`);
-    await this.panel.webview.postMessage(message);
+    if (message.type === 'state') this.deps.log.info(`Compare: ${message.runs.length} runs, ${message.metrics.length} metrics; first state ${(bytes / 1e6).toFixed(2)} MB${inPage ? ', in the page' : ''}`);
   }
 
   private record(entry: LoggedMessage): void {
@@ -340,6 +379,7 @@ function toDisposable(d: { dispose(): void }): vscode.Disposable {
 
 function describeIncoming(m: FromWebview): string | undefined {
   switch (m.type) {
+    case 'ready': return m.startedFromPage ? 'started from the state in the page' : 'asks for the state';
     case 'requestCharts': return m.metrics.join(', ');
     case 'zoom': return `${m.metric} ${m.range ? m.range.join('..') : 'reset'}`;
     case 'exportChartPng': return `${m.metric} (${m.dataUrl.length} chars)`;

@@ -45,12 +45,12 @@ export class DagPanel implements vscode.Disposable {
   rendered: { nodes: number; edges: number } | undefined;
 
   static open(deps: DagPanelDeps): DagPanel {
-    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, 'Pipeline DAG', vscode.ViewColumn.Active, panelWebviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(DAG_VIEW_TYPE, 'Pipeline DAG', vscode.ViewColumn.Active, panelWebviewOptions());
     return new DagPanel(deps, panel);
   }
 
   static restore(deps: DagPanelDeps, panel: vscode.WebviewPanel): DagPanel {
-    panel.webview.options = panelWebviewOptions(deps.extensionUri);
+    panel.webview.options = panelWebviewOptions();
     return new DagPanel(deps, panel);
   }
 
@@ -61,7 +61,7 @@ export class DagPanel implements vscode.Disposable {
     };
     const webview = panel.webview;
     // The graph is built with DOM calls, so the strict page policy (Trusted Types on) holds for it.
-    webview.html = webviewPage('Pipeline DAG', panelAssets(webview, deps.extensionUri, 'dag'), webview.cspSource);
+    webview.html = webviewPage('Pipeline DAG', panelAssets(deps.extensionUri, 'dag'));
     const changed = deps.workspace.onDidChange(() => this.schedule());
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),

@@ -19,8 +19,8 @@ describe('Compare protocol: messages from the webview', () => {
   it('accepts every well-formed message and keeps only its declared fields', () => {
     const view = defaultViewState();
     const samples: FromWebview[] = [
-      { type: 'ready', chartsInView: 4, view: null },
-      { type: 'ready', chartsInView: 0, view },
+      { type: 'ready', chartsInView: 4, view: null, startedFromPage: true },
+      { type: 'ready', chartsInView: 0, view, startedFromPage: false },
       { type: 'requestCharts', metrics: ['loss', 'val/loss'], ranges: { loss: [0, 10] }, requestId: 3 },
       { type: 'zoom', metric: 'loss', range: [1.5, 2.5], requestId: 4 },
       { type: 'zoom', metric: 'loss', range: null, requestId: 5 },
@@ -67,8 +67,9 @@ describe('Compare protocol: messages from the webview', () => {
     bad({ type: 'sortRuns', sort: { row: { section: 'param', key: 'lr' } } }, /"sort"/);
     bad({ type: 'requestParallel', axes: ['lr'] }, /"axes"/);
     bad({ type: 'exportTable', format: 'xlsx', onlyDifferences: true }, /"format"/);
-    bad({ type: 'ready', chartsInView: 1.5, view: null }, /"chartsInView"/);
-    bad({ type: 'ready', chartsInView: 1, view: { tab: 'charts' } }, /"view"/);
+    bad({ type: 'ready', chartsInView: 1.5, view: null, startedFromPage: false }, /"chartsInView"/);
+    bad({ type: 'ready', chartsInView: 1, view: { tab: 'charts' }, startedFromPage: false }, /"view"/);
+    bad({ type: 'ready', chartsInView: 1, view: null }, /"startedFromPage"/);
     bad({ type: 'requestCharts', metrics: ['loss'], ranges: { loss: [3, 3] }, requestId: 1 }, /"ranges"/);
   });
 

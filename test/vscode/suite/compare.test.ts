@@ -50,9 +50,11 @@ suite('Compare panel', () => {
     const panel = await until('a Compare panel for the three runs', () => panelOf(a, ids));
     assert.match(panel.title, /^Compare: baseline, strong-l2, slow-and-long$/);
 
-    // The webview loaded, said ready, and got the state with the table.
-    await until('the webview says ready', () => received(panel.messages, 'ready').length > 0);
-    const state = await until('the host sends the state', () => sent(panel.messages, 'state')[0]);
+    // The host wrote the state with the table into the page; the webview drew it and said ready.
+    const state = await until('the host gives the state', () => sent(panel.messages, 'state')[0]);
+    assert.equal(state.detail, 'written into the page', 'the catalog was read: the first state goes in the HTML');
+    const ready = await until('the webview says ready', () => received(panel.messages, 'ready')[0]);
+    assert.equal(ready.detail, 'started from the state in the page');
     const table = state.table;
     assert.ok(table, 'the state carries the table');
     assert.deepEqual([...table.runIds].sort(), [...ids].sort());
