@@ -21,7 +21,9 @@ export interface MlopsTestApi {
 export function activate(context: vscode.ExtensionContext): MlopsTestApi {
   const log = createLogger();
   const runs = createRunsFeature(context, log);
-  const compare = createCompareFeature(context, { catalog: runs.catalog, log, whenReady: runs.whenReady, selection: runs.selection });
+  const compare = createCompareFeature(context, {
+    catalog: runs.catalog, log, whenReady: runs.whenReady, selection: runs.selection, onDidChangeSelection: runs.onDidChangeSelection,
+  });
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const hashing = new SharedDvcHashing(storageDir, path.join(context.extensionUri.fsPath, 'dist', 'dvcHashWorker.js'), log);
   const data = createDataFeature(context, log, hashing);

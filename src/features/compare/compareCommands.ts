@@ -10,6 +10,8 @@ export interface CompareCommandDeps {
   selection(): readonly RunsElement[];
   whenReady(): Promise<void>;
   open(refs: CompareRunRef[]): void;
+  /** Runs the user is about to compare (ticked in the quick pick): their first chart may be read ahead. */
+  prefetch(refs: CompareRunRef[]): void;
 }
 
 /**
@@ -85,8 +87,39 @@ async function pickRuns(d: CompareCommandDeps, preselected: Run[]): Promise<Run[
     picked: chosen.has(run.runId),
     run,
   }));
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Compare Runs', placeHolder: 'Pick the runs to compare (Space to tick, Enter to open)', canPickMany: true, matchOnDescription: true, matchOnDetail: true,
+  const picked = await pickMany(items, {
+    title: 'Compare Runs', placeholder: 'Pick the runs to compare (Space to tick, Enter to open)',
+    // Reading starts while the user picks: by Enter, the first chart's histories are (partly) read.
+    onSelection: (selected) => d.prefetch(selected.map((i) => ({ storeUri: i.run.store.uri, runId: i.run.runId }))),
   });
   return picked?.map((i) => i.run);
+}
+
+/** A multi-select quick pick that reports every change of the ticked items; undefined when dismissed. */
+function pickMany<T extends vscode.QuickPickItem>(items: T[], opts: { title: string; placeholder: string; onSelection(selected: readonly T[]): void }): Promise<T[] | undefined> {
+  const pick = vscode.window.createQuickPick<T>();
+  pick.title = opts.title;
+  pick.placeholder = opts.placeholder;
+  pick.canSelectMany = true;
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.items = items;
+  pick.selectedItems = items.filter((i) => i.picked);
+  return new Promise((resolve) => {
+    let result: T[] | undefined;
+    const subscriptions = [
+      pick.onDidChangeSelection((selected) => opts.onSelection(selected)),
+      pick.onDidAccept(() => {
+        result = [...pick.selectedItems];
+        pick.hide();
+      }),
+      pick.onDidHide(() => {
+        for (const s of subscriptions) s.dispose();
+        pick.dispose();
+        resolve(result);
+      }),
+    ];
+    pick.show();
+    if (pick.selectedItems.length > 0) opts.onSelection(pick.selectedItems);
+  });
 }

@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
-import type { RunCatalog } from '../../core/runs/runCatalog';
-import { COMPARE_VIEW_TYPE, isComparePersistedState, MAX_POINTS_PER_SERIES, type CompareRunRef } from '../../protocol/compare';
+import { errorMessage, type RunCatalog } from '../../core/runs/runCatalog';
+import { COMPARE_VIEW_TYPE, defaultViewState, isComparePersistedState, MAX_POINTS_PER_SERIES, type CompareRunRef } from '../../protocol/compare';
 import type { RunsElement } from '../runs/runsTreeItems';
 import { registerCompareCommands } from './compareCommands';
-import { ComparePanel, type ComparePanelDeps, type LoggedMessage } from './comparePanel';
+import { ComparePanel, compareSessionDeps, type ComparePanelDeps, type LoggedMessage } from './comparePanel';
+import { CompareSession } from './compareSession';
 import { saveDialogTarget, type SaveTarget } from './exportFile';
 import { HistoryCache } from './historyCache';
 
 /** Histories stay cached this long after the last Compare panel closed (a reopen is then instant). */
 const CACHE_IDLE_MS = 3 * 60_000;
+/** Runs ticked for comparing have their first chart read ahead up to this many runs. */
+const PREFETCH_MAX_RUNS = 50;
 
 export interface CompareFeatureDeps {
   catalog: RunCatalog;
@@ -16,6 +19,7 @@ export interface CompareFeatureDeps {
   whenReady(): Promise<void>;
   /** The Runs view's selection. */
   selection(): readonly RunsElement[];
+  onDidChangeSelection: vscode.Event<readonly RunsElement[]>;
 }
 
 /** What the in-host tests see of the open Compare panels. */
@@ -59,20 +63,39 @@ export function createCompareFeature(context: vscode.ExtensionContext, d: Compar
     // Only for the benchmark's baseline (the webview receiving whole histories): never set in normal use.
     maxPoints: process.env.MLOPS_COMPARE_UNDECIMATED === '1' ? Infinity : MAX_POINTS_PER_SERIES,
   };
+  // Up to a few hundred MB of histories: released when no panel has needed them for a while.
+  const releaseWhenIdle = () => {
+    clearTimeout(idleTimer);
+    if (panels.size > 0) return;
+    idleTimer = setTimeout(() => histories.clear(), CACHE_IDLE_MS);
+    idleTimer.unref?.();
+  };
   const track = (panel: ComparePanel) => {
     panels.add(panel);
     clearTimeout(idleTimer);
     panel.onDidDispose(() => {
       panels.delete(panel);
-      if (panels.size > 0) return;
-      // Up to a few hundred MB of histories: released when no panel has needed them for a while.
-      idleTimer = setTimeout(() => histories.clear(), CACHE_IDLE_MS);
-      idleTimer.unref?.();
+      releaseWhenIdle();
     });
     return panel;
   };
+  /** Reads the first chart of runs about to be compared into the cache (a few dozen runs at most: it is a guess). */
+  const prefetch = (refs: CompareRunRef[]) => {
+    if (refs.length === 0 || refs.length > PREFETCH_MAX_RUNS || !catalogRead) return;
+    const session = new CompareSession(refs, defaultViewState(), compareSessionDeps(deps));
+    void session.prefetchFirstChart().then(
+      (metric) => metric && d.log.debug(`Compare: read ahead ${metric} of ${refs.length} runs`),
+      (e: unknown) => d.log.debug(`Compare: reading ahead failed: ${errorMessage(e)}`),
+    );
+    releaseWhenIdle();
+  };
 
   const disposables = vscode.Disposable.from(
+    // Two or more runs selected in the Runs view are likely about to be compared (the view's Compare button).
+    d.onDidChangeSelection((selection) => {
+      const runs = selection.filter((e) => e.kind === 'run');
+      if (runs.length >= 2) prefetch(runs.map((e) => ({ storeUri: e.node.run.store.uri, runId: e.node.run.runId })));
+    }),
     registerCompareCommands({
       catalog: d.catalog,
       selection: d.selection,
@@ -80,6 +103,7 @@ export function createCompareFeature(context: vscode.ExtensionContext, d: Compar
       open: (refs: CompareRunRef[]) => {
         track(ComparePanel.open(deps, refs));
       },
+      prefetch,
     }),
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {

@@ -6,7 +6,7 @@ import {
 } from '../../protocol/compare';
 import { webviewPage } from '../../platform/webviewHtml';
 import { panelAssets, panelWebviewOptions } from '../../platform/webviewPanel';
-import { CompareSession } from './compareSession';
+import { CompareSession, type CompareSessionDeps } from './compareSession';
 import { displayPath, safeFileName, writeExport, type SaveTarget } from './exportFile';
 import type { HistoryCache } from './historyCache';
 
@@ -77,13 +77,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private constructor(private readonly deps: ComparePanelDeps, readonly panel: vscode.WebviewPanel, refs: CompareRunRef[], view: CompareViewState) {
-    this.session = new CompareSession(refs, view, {
-      findRun: (ref) => deps.catalog.findRun(ref.runId),
-      experimentName: (run) => deps.catalog.experiments(run.store.uri).find((e) => e.experimentId === run.experimentId)?.name,
-      histories: deps.histories,
-      maxPoints: deps.maxPoints,
-      log: (m) => deps.log.debug(m),
-    });
+    this.session = new CompareSession(refs, view, compareSessionDeps(deps));
     panel.iconPath = {
       light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'compare-light.svg'),
       dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'compare-dark.svg'),
@@ -371,6 +365,17 @@ export class ComparePanel implements vscode.Disposable {
     this.deps.log.error(message);
     void this.post({ type: 'notice', level: 'error', message });
   }
+}
+
+/** What a CompareSession needs, from the panel's dependencies (also used to prefetch before a panel exists). */
+export function compareSessionDeps(deps: Pick<ComparePanelDeps, 'catalog' | 'histories' | 'maxPoints' | 'log'>): CompareSessionDeps {
+  return {
+    findRun: (ref) => deps.catalog.findRun(ref.runId),
+    experimentName: (run) => deps.catalog.experiments(run.store.uri).find((e) => e.experimentId === run.experimentId)?.name,
+    histories: deps.histories,
+    maxPoints: deps.maxPoints,
+    log: (m) => deps.log.debug(m),
+  };
 }
 
 function toDisposable(d: { dispose(): void }): vscode.Disposable {

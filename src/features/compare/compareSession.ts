@@ -183,6 +183,17 @@ export class CompareSession {
   }
 
   /** The histories of `runs` for one metric, as x/y in the current x axis (cached, read in parallel). */
+  /**
+   * Reads the histories of the chart a new panel on these runs draws first into the shared cache, e.g. while the
+   * user is still ticking runs: the panel then finds them read (or being read). Returns that chart's metric.
+   */
+  async prefetchFirstChart(): Promise<string | undefined> {
+    const metric = this.chartedMetrics()[0];
+    if (metric === undefined) return undefined;
+    await this.histories(this.runs.filter((r) => Object.prototype.hasOwnProperty.call(r.metrics, metric)), metric);
+    return metric;
+  }
+
   async histories(runs: readonly Run[], metric: string, signal?: AbortSignal): Promise<XYSeries[]> {
     const axis = this.view.xAxis;
     const series = await Promise.all(runs.map((r) => this.deps.histories.get(r.store.uri, r.runId, metric, axis)));

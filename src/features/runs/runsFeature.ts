@@ -21,6 +21,7 @@ export interface RunsFeature extends vscode.Disposable {
   catalog: RunCatalog;
   /** The view's selected items (Compare Runs starts from them). */
   selection(): readonly RunsElement[];
+  onDidChangeSelection: vscode.Event<readonly RunsElement[]>;
 }
 
 /** Wires the Runs view: discovery, catalog, watcher, tree, commands, status bar. Heavy work starts after activation. */
@@ -136,6 +137,7 @@ export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.
     runsTree: tree,
     catalog,
     selection: () => view.selection,
+    onDidChangeSelection: (listener, thisArg, disposables) => view.onDidChangeSelection((e) => listener.call(thisArg, e.selection), undefined, disposables),
     dispose: () => {
       disposables.dispose();
       void catalog.dispose();

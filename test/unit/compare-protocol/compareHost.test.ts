@@ -74,6 +74,18 @@ describe('Compare host: session', () => {
     assert.deepEqual(full.charts.map((c) => c.metric), ['acc']);
   });
 
+  it('reads ahead the first chart of runs being picked, so the panel opened on them reads nothing again', async () => {
+    const f = fixture({ 'a/loss': long, 'b/loss': series(10, (i) => i), 'b/acc': series(4, (i) => i / 4) }, [a, b]);
+    assert.equal(await f.session().prefetchFirstChart(), 'acc', 'the chart a new panel draws first');
+    assert.deepEqual(f.reads, ['b/acc'], 'only the runs that logged it, only that metric');
+    const panel = f.session();
+    const first = await panel.chart(panel.stateShell(1).chartsToFollow[0], null, 0);
+    assert.equal(first.series[0].xs.length, 4);
+    assert.deepEqual(f.reads, ['b/acc'], 'the panel found it read');
+    const none = makeRun('n', { metrics: {} });
+    assert.equal(await fixture({}, [none]).session().prefetchFirstChart(), undefined, 'no metric, nothing to read');
+  });
+
   it('re-decimates a zoomed range at full detail from the cache, without reading again', async () => {
     const f = fixture({ 'a/loss': long }, [a]);
     const s = f.session();

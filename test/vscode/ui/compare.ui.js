@@ -357,6 +357,26 @@ async function main() {
       await frame.locator('vscode-tab-header[data-tab="charts"]').click();
       return { tickBefore, tickAfter };
     });
+
+    await step('the palette\'s quick pick starts from the view\'s selection; unticking one and Enter compares the other two', async () => {
+      await runCommand('View: Close All Editors');
+      await runCommand('MLOps: Compare Runs');
+      const header = page.locator('.quick-input-header');
+      await header.filter({ hasText: '3 Selected' }).waitFor();
+      const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(RUNS[1])}$`) }) }).first();
+      await row.locator('.monaco-custom-toggle, .monaco-checkbox, input[type="checkbox"]').first().click();
+      await header.filter({ hasText: '2 Selected' }).waitFor();
+      await shot('15-quick-pick');
+      await page.keyboard.press('Enter');
+      // The panel lists the runs in the quick pick's order (newest first).
+      const tab = page.locator('.tab', { hasText: /^Compare: / }).filter({ hasText: RUNS[0] }).filter({ hasText: RUNS[2] }).first();
+      await tab.waitFor();
+      const title = (await tab.innerText()).trim();
+      await frame.locator('body[data-first-paint="done"]').waitFor({ timeout: 30000 });
+      const legend = await frame.locator('.legend-item .legend-name').allInnerTexts();
+      assert(legend.length === 2 && !legend.some((t) => t.includes(RUNS[1])), `legend: ${legend.join(' | ')}`);
+      return { title, legend };
+    });
   } finally {
     await browser.close();
     await cs.stop();
