@@ -59,11 +59,27 @@ export async function run({ row, log, repo, work, notMeasured, errorText, raw })
 
   row(`Compare panel (real webview): click to first painted chart, ${label}, first open`, {
     ours: value(ours, 'coldMs'), baseline: value(base, 'coldMs'), unit: 'ms', goal: '≤ 300 ms', ok: ours?.coldMs <= 300,
-    note: `the 20 histories of the first chart are read from the metric files (3 MB each); ours: ${ours?.firstPhases}; ${note}`,
+    note: `the 20 histories of the first chart are read from the metric files (3 MB each), starting when the runs are ticked in the quick pick; ours: ${ours?.firstPhases}; ${note}`,
   });
   row(`Compare panel (real webview): click to first painted chart, ${label}, reopened`, {
     ours: value(ours, 'warmMs'), baseline: value(base, 'warmMs'), unit: 'ms', goal: '≤ 300 ms', ok: ours?.warmMs <= 300,
-    note: `histories cached in the host; ours: ${ours?.secondPhases} (the page's script ${ours?.secondScriptToPaintMs} ms before its first paint; code-server starts a re-opened webview's files ~1 s after its navigation: ${ours?.secondResources}); ${note}`,
+    note: `histories cached in the host; ours: ${ours?.secondPhases}; files the page loaded: ${ours?.secondResources || 'none'}; ${note}`,
+  });
+  row(`Compare panel (real webview): VS Code's part, click to the panel's script running, ${label}, first open`, {
+    ours: value(ours, 'firstBootMs'), baseline: value(base, 'firstBootMs'), unit: 'ms', goal: '(no goal) the editor making the webview: the floor under the rows above', ok: undefined,
+    note: `the command, the editor tab, the webview's frame and service worker, the page written; ${note}`,
+  });
+  row(`Compare panel (real webview): VS Code's part, click to the panel's script running, ${label}, reopened`, {
+    ours: value(ours, 'secondBootMs'), baseline: value(base, 'secondBootMs'), unit: 'ms', goal: '(no goal) as above', ok: undefined,
+    note: `of which the page's navigation waited ${ours?.secondNavigationStallMs} ms for code-server's service worker to be registered again (every webview shares one origin in code-server; desktop VS Code gives each webview its own); ${note}`,
+  });
+  row(`Compare panel (real webview): our part, the panel's script running to the first painted chart, ${label}, first open`, {
+    ours: value(ours, 'firstScriptToPaintMs'), baseline: value(base, 'firstScriptToPaintMs'), unit: 'ms', goal: '(no goal) what the extension controls of the 300 ms', ok: undefined,
+    note: `state drawn from the page, histories read in the host meanwhile (read ahead from the quick pick), chart sent at the page's load, drawn, two frames; ${note}`,
+  });
+  row(`Compare panel (real webview): our part, the panel's script running to the first painted chart, ${label}, reopened`, {
+    ours: value(ours, 'secondScriptToPaintMs'), baseline: value(base, 'secondScriptToPaintMs'), unit: 'ms', goal: '(no goal) as above', ok: undefined,
+    note: note,
   });
   const kb = (r) => (r && typeof r.largestMB === 'number' ? Math.round(r.largestMB * 1000) : notMeasured(r?.error ?? 'failed'));
   row(`Compare panel (real webview): largest message to the webview, ${label}`, {
@@ -90,6 +106,18 @@ async function measure(harness, { workspace, vsix, env, log }) {
   let stage = 'starting';
   try {
     const cdp = await context.newCDPSession(page);
+    // code-server gives every webview the same origin and registers its service worker again for each one, with a
+    // new script URL: the navigation of a re-opened webview's page waits for that worker. Measured, not ours.
+    await cdp.send('Network.enable');
+    const sentAt = new Map();
+    let navigationStallMs;
+    cdp.on('Network.requestWillBeSent', (e) => {
+      if (/\/fake\.html\?/.test(e.request.url)) sentAt.set(e.requestId, e.timestamp);
+    });
+    cdp.on('Network.responseReceived', (e) => {
+      const at = sentAt.get(e.requestId);
+      if (at !== undefined && e.response.timing) navigationStallMs = Math.round((e.response.timing.requestTime - at) * 1000);
+    });
     const heapMB = async () => {
       await cdp.send('HeapProfiler.collectGarbage');
       await cdp.send('HeapProfiler.collectGarbage');
@@ -109,6 +137,7 @@ async function measure(harness, { workspace, vsix, env, log }) {
       await page.locator('.quick-input-header [aria-label="Toggle all checkboxes"]').click();
       await page.locator('.quick-input-header', { hasText: `${RUNS} Selected` }).waitFor();
       const before = await heapMB();
+      navigationStallMs = undefined;
       const t0 = Date.now();
       await page.keyboard.press('Enter');
       await frame.locator('body[data-first-paint-at]').waitFor({ timeout: 120000 });
@@ -126,8 +155,12 @@ async function measure(harness, { workspace, vsix, env, log }) {
       });
       const after = await heapMB();
       const at = (name) => Number(data[name]) - t0;
-      const phases = `page navigated ${at('pageStartAt')} ms (${navigation} ms after it), script ${at('scriptStartAt')} ms, ready ${at('readyAt')} ms, state in ${at('stateAt')} ms, first chart's data ${at('firstChartDataAt')} ms, drawn ${at('firstDrawnAt')} ms, painted ${paintedAt - t0} ms`;
-      return { ms: paintedAt - t0, data, heapMB: after - before, phases, resources, scriptToPaintMs: paintedAt - Number(data.scriptStartAt) };
+      const phases = `page navigated ${at('pageStartAt')} ms (${navigation} ms after it; the navigation waited ${navigationStallMs ?? '?'} ms before it was sent), `
+        + `script ${at('scriptStartAt')} ms, state drawn ${at('stateAt')} ms, page loaded ${at('loadAt')} ms, first chart's data ${at('firstChartDataAt')} ms, drawn ${at('firstDrawnAt')} ms, painted ${paintedAt - t0} ms`;
+      return {
+        ms: paintedAt - t0, data, heapMB: after - before, phases, resources,
+        bootMs: at('scriptStartAt'), scriptToPaintMs: paintedAt - Number(data.scriptStartAt), navigationStallMs,
+      };
     };
     const close = async () => {
       await runCommand(page, 'View: Close All Editors');
@@ -162,6 +195,7 @@ async function measure(harness, { workspace, vsix, env, log }) {
       stateMB: Number(first.data.stateBytes) / 1e6, heapMB: first.heapMB, secondHeapMB: second.heapMB,
       firstPhases: first.phases, secondPhases: second.phases, secondResources: second.resources,
       firstScriptToPaintMs: first.scriptToPaintMs, secondScriptToPaintMs: second.scriptToPaintMs,
+      firstBootMs: first.bootMs, secondBootMs: second.bootMs, secondNavigationStallMs: second.navigationStallMs,
     };
   } catch (e) {
     const shot = path.join(os.tmpdir(), 'mlops-bench', `comparePanel-FAIL-${env.MLOPS_COMPARE_UNDECIMATED ? 'undecimated' : 'decimated'}.png`);
