@@ -17,6 +17,7 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/core/mlflow/sqlite/sqliteWorker.ts'], outfile: 'dist/sqliteWorker.js' },
   { ...common, entryPoints: ['src/core/dvc/hash/dvcHashWorker.ts'], outfile: 'dist/dvcHashWorker.js' },
+  { ...common, entryPoints: ['src/core/mlflow/fileStore/metricReadWorker.ts'], outfile: 'dist/metricReadWorker.js' },
   // Webview panels: browser IIFEs (a CSS import becomes <name>.css beside the script).
   { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: { compare: 'webview/compare/main.ts', dag: 'webview/dag/main.ts' }, outdir: 'dist/webview' },
 ];

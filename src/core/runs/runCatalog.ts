@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RunIndex } from '../index/runIndex';
 import { MlflowFileStoreReader } from '../mlflow/fileStore/fileStoreReader';
+import { MetricReadPool } from '../mlflow/fileStore/metricReadPool';
 import { MlflowSqliteReader, type SqliteReadCursor } from '../mlflow/sqlite/sqliteReader';
 import { Emitter } from '../util/emitter';
 import { openStore } from './openStore';
@@ -22,6 +23,8 @@ export interface CatalogOptions {
   /** Persisted index; absent: in memory only. */
   indexFile?: string;
   sqliteWorkerPath?: string;
+  /** Path of the built metric-file worker script: whole histories of MLflow file stores are parsed off the main thread. */
+  metricReadWorkerPath?: string;
   log: CatalogLog;
   /** How often mlflow.db files are checked for new commits (a cheap read of the change counter). */
   sqlitePollMs?: number;
@@ -81,7 +84,12 @@ export class RunCatalog {
   private disposed = false;
   private readonly abort = new AbortController();
 
-  constructor(private readonly opts: CatalogOptions) {}
+  constructor(private readonly opts: CatalogOptions) {
+    this.metricReadPool = opts.metricReadWorkerPath ? new MetricReadPool({ workerPath: opts.metricReadWorkerPath }) : undefined;
+  }
+
+  /** Parses whole metric files off the main thread (Compare reads 20 files of 3 MB at once). */
+  private readonly metricReadPool: MetricReadPool | undefined;
 
   /** Opens the index lazily: sql.js must never load on the activation path. */
   private index(): Promise<RunIndex> {
@@ -273,6 +281,7 @@ export class RunCatalog {
       await this.save().catch((e: unknown) => this.opts.log.warn(`Run index not saved: ${errorMessage(e)}`));
       (await this.indexPromise.catch(() => undefined))?.close();
     }
+    await this.metricReadPool?.close();
     this.changed.dispose();
   }
 
@@ -280,7 +289,8 @@ export class RunCatalog {
     if (ref.kind === 'mlflow-sqlite') return new MlflowSqliteReader(ref, { workerPath: this.opts.sqliteWorkerPath });
     if (ref.kind !== 'mlflow-file') return this.opts.openReader?.(ref) ?? openStore(ref, { sqliteWorkerPath: this.opts.sqliteWorkerPath });
     // Histories are read on demand (metricHistory), not at startup: 10,000 runs hold 10 million points.
-    const reader = new MlflowFileStoreReader(ref, { histories: false });
+    const pool = this.metricReadPool;
+    const reader = new MlflowFileStoreReader(ref, { histories: false, readMetricFile: pool ? (file, signal) => pool.read(file, signal) : undefined });
     const state = index.readerState(ref.uri);
     if (state !== undefined) reader.importState(state, indexed);
     return reader;

@@ -66,6 +66,7 @@ export class ComparePanel implements vscode.Disposable {
   private readonly disposeListeners = new Set<() => void>();
 
   static open(deps: ComparePanelDeps, refs: CompareRunRef[], view?: CompareViewState): ComparePanel {
+    deps.log.debug(`Compare: opening a panel on ${refs.length} runs`);
     const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Runs', vscode.ViewColumn.Active, panelWebviewOptions());
     return new ComparePanel(deps, panel, refs, view ?? defaultViewState());
   }

@@ -28,9 +28,11 @@ export interface RunsFeature extends vscode.Disposable {
 export function createRunsFeature(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): RunsFeature {
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const workerPath = path.join(context.extensionUri.fsPath, 'dist', 'sqliteWorker.js');
+  const metricWorkerPath = path.join(context.extensionUri.fsPath, 'dist', 'metricReadWorker.js');
   const catalog = new RunCatalog({
     indexFile: path.join(storageDir, 'run-index.sqlite'),
     sqliteWorkerPath: fs.existsSync(workerPath) ? workerPath : undefined,
+    metricReadWorkerPath: fs.existsSync(metricWorkerPath) ? metricWorkerPath : undefined,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
     openReader: openTrackingServerReader(context.secrets),
   });

@@ -45,6 +45,13 @@ interface Pass {
   signal?: AbortSignal;
 }
 
+export interface MlflowFileStoreReaderOptions {
+  /** Keep every point of every metric while listing (default: only the latest). */
+  histories?: boolean;
+  /** Reads one whole metric file for metricSeries, e.g. on a worker thread (MetricReadPool); default: on this thread. */
+  readMetricFile?(file: string, signal?: AbortSignal): Promise<MetricSeries>;
+}
+
 /** meta.yaml is missing: not the same as unreadable. */
 const MISSING = Symbol('missing');
 
@@ -57,7 +64,7 @@ export class MlflowFileStoreReader implements RunStoreReader {
    * `histories: false`: a first read of a metric file reports no history, only its latest point; later appends to the
    * file are still reported. The extension uses it so 10 million points are not carried into memory at startup.
    */
-  constructor(readonly ref: StoreRef, private readonly opts: { histories?: boolean } = {}) {}
+  constructor(readonly ref: StoreRef, private readonly opts: MlflowFileStoreReaderOptions = {}) {}
 
   /** Everything in the store, read from scratch; keeps no state. */
   async readAll(signal?: AbortSignal): Promise<StoreSnapshot> {
@@ -177,6 +184,7 @@ export class MlflowFileStoreReader implements RunStoreReader {
     if (!runDir) throw new StoreError(`Run ${runId} is not in this MLflow store. Refresh the runs view.`, this.ref.path);
     const file = path.join(runDir, 'metrics', ...segments);
     try {
+      if (this.opts.readMetricFile) return await this.opts.readMetricFile(file, signal);
       return (await tailMetricFile(file, undefined, { signal })).series;
     } catch (err) {
       if (isNotFound(err)) return emptySeries();
