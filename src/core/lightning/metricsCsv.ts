@@ -98,14 +98,33 @@ export class MetricsCsv implements TableSink {
           this.badColumns.add(key);
           continue;
         }
-        let s = this.columnSeries[j];
-        if (!s) {
-          s = new PointColumns();
-          this.series.set(key, s);
-          this.columnSeries[j] = s;
-        }
-        s.push(step, NaN, value);
+        this.seriesAt(j).push(step, NaN, value);
       }
     }
+  }
+
+  /** The common row, read straight from the bytes (tailTable's fast path): the same points as `rows` would keep. */
+  numericRow(values: Float64Array, present: Uint8Array): boolean {
+    let step = this.rowCount;
+    if (this.stepAt !== -1) {
+      // No step, or one too big for a double: `rows` says so.
+      if (present[this.stepAt] === 0 || !Number.isFinite(values[this.stepAt])) return false;
+      step = values[this.stepAt];
+    }
+    this.rowCount++;
+    for (let j = 0; j < values.length; j++) {
+      if (j !== this.stepAt && present[j] === 1) this.seriesAt(j).push(step, NaN, values[j]);
+    }
+    return true;
+  }
+
+  private seriesAt(j: number): PointColumns {
+    let s = this.columnSeries[j];
+    if (!s) {
+      s = new PointColumns();
+      this.series.set(this.columns[j], s);
+      this.columnSeries[j] = s;
+    }
+    return s;
   }
 }

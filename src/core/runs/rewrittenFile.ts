@@ -1,6 +1,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ioProblem, isNotFound } from '../mlflow/fileStore/fsProblems';
+import { readSmallFile, SMALL_FILE } from '../mlflow/fileStore/syncFs';
 import { FileProblems } from './logFolderRuns';
 
 // A small file a training tool rewrites whole (dvclive's params.yaml and metrics.json, Lightning's hparams.yaml),
@@ -53,7 +54,8 @@ export class RewrittenFile<T> {
     this.problems.clear();
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      // Small (as these files are): one synchronous read, microseconds, where a promise read waits on the thread pool.
+      text = (st.size <= SMALL_FILE ? readSmallFile(this.file)?.toString('utf8') : undefined) ?? (await readFile(this.file, 'utf8'));
     } catch (err) {
       this.problems.add(ioProblem(this.file, err, 'this file').message, undefined, 'error');
       return true;

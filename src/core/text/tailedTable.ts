@@ -1,6 +1,8 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { readSmallFile, SMALL_FILE } from '../mlflow/fileStore/syncFs';
 import { checkHash } from '../mlflow/fileStore/metricFileTail';
 import { scanDelimited, type DelimitedRecord } from './delimitedRecords';
+import { scanNumericRows, type NumericRowSink } from './numericRows';
 
 // Incremental reading of a CSV/TSV file with a header line that a training process appends to, and sometimes
 // rewrites whole (Lightning's CSVLogger when a column appears; dvclive when a run restarts in the same folder).
@@ -31,6 +33,8 @@ export interface TableSink {
   restart(): void;
   header(cells: string[], line: number): void;
   rows(records: DelimitedRecord[]): void;
+  /** Optional: rows of numbers straight from the bytes (see numericRows.ts); `rows` then gets only the others. */
+  numericRow?: NumericRowSink['numericRow'];
 }
 
 /** The facts of a stat that tell a file changed. */
@@ -60,7 +64,10 @@ export async function tailTable(
   sink: TableSink,
   opts: { signal?: AbortSignal; chunkSize?: number } = {},
 ): Promise<TableCursor> {
-  const fh = await open(file, 'r');
+  // A small file (every Lightning metrics.csv but the longest) in one synchronous read: a hundred versions read
+  // through fs.promises spend most of their time waiting on thread-pool round trips (open, read, reads, close).
+  const small = st.size <= SMALL_FILE ? readSmallFile(file) : undefined;
+  const fh: ByteSource = small ? memorySource(small) : await open(file, 'r');
   try {
     const keep = from && from.ino === st.ino && st.size >= from.offset && (await stillHolds(fh, from));
     const cursor: TableCursor = keep
@@ -83,22 +90,48 @@ export async function tailTable(
         carry = data;
         continue;
       }
-      // Cut at a line break (ASCII), so a multi-byte character is never split between decodes.
-      const text = data.toString('utf8', 0, lastBreak + 1);
-      const scan = scanDelimited(text, delimiter, cursor.lines + 1);
-      const used = scan.consumed === text.length ? lastBreak + 1 : Buffer.byteLength(text.slice(0, scan.consumed));
-      let records = scan.records;
-      if (!cursor.header && records.length > 0) {
-        cursor.header = records[0].cells;
-        sink.header(records[0].cells, records[0].line);
-        const headerText = text.slice(0, headerEndIn(text, scan.consumed, records.length > 1 ? records[1].line - records[0].line : scan.lines));
-        cursor.headerEnd = cursor.offset + Buffer.byteLength(headerText);
-        cursor.headerCheck = checkHash(data, 0, cursor.headerEnd - cursor.offset);
-        records = records.slice(1);
+      const numeric = sink.numericRow ? (sink as NumericRowSink) : undefined;
+      let used = 0;
+      if (!cursor.header || !numeric) {
+        // Cut at a line break (ASCII), so a multi-byte character is never split between decodes. With a numeric
+        // sink only the header is read here (its first line, usually all of it), the rows go the fast way below.
+        let cut = !cursor.header && numeric ? lineBreakAfter(data, 0) : lastBreak;
+        let text = data.toString('utf8', 0, cut + 1);
+        let scan = scanDelimited(text, delimiter, cursor.lines + 1);
+        if (scan.records.length === 0 && cut < lastBreak) {
+          // A header with quoted line breaks: the whole block, then.
+          cut = lastBreak;
+          text = data.toString('utf8', 0, cut + 1);
+          scan = scanDelimited(text, delimiter, cursor.lines + 1);
+        }
+        let records = scan.records;
+        let consumed = scan.consumed;
+        let lines = scan.lines;
+        if (!cursor.header && records.length > 0) {
+          cursor.header = records[0].cells;
+          sink.header(records[0].cells, records[0].line);
+          const headerText = text.slice(0, headerEndIn(text, scan.consumed, records.length > 1 ? records[1].line - records[0].line : scan.lines));
+          cursor.headerEnd = cursor.offset + Buffer.byteLength(headerText);
+          cursor.headerCheck = checkHash(data, 0, cursor.headerEnd - cursor.offset);
+          records = records.slice(1);
+          if (numeric) {
+            // Only the header is taken: what follows it is read by the fast path.
+            consumed = headerText.length;
+            lines = countLineBreaks(headerText);
+            records = [];
+          }
+        }
+        if (records.length > 0) sink.rows(records);
+        used = consumed === text.length ? cut + 1 : Buffer.byteLength(text.slice(0, consumed));
+        cursor.offset += used;
+        cursor.lines += lines;
       }
-      if (records.length > 0) sink.rows(records);
-      cursor.offset += used;
-      cursor.lines += scan.lines;
+      if (numeric && cursor.header && used < lastBreak + 1) {
+        const scan = scanNumericRows(data, used, lastBreak + 1, delimiter, cursor.header.length, cursor.lines + 1, numeric);
+        used += scan.consumed;
+        cursor.offset += scan.consumed;
+        cursor.lines += scan.lines;
+      }
       carry = used < data.length ? Buffer.from(data.subarray(used)) : undefined;
     }
     cursor.tailCheck = await hashBefore(fh, cursor.offset);
@@ -106,6 +139,18 @@ export async function tailTable(
   } finally {
     await fh.close();
   }
+}
+
+function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) n++;
+  return n;
+}
+
+/** The index of the first line break at or after `from` (there is one: the block ends with one). */
+function lineBreakAfter(data: Buffer, from: number): number {
+  const at = data.indexOf(0x0a, from);
+  return at === -1 ? data.length - 1 : at;
 }
 
 /** End (in chars) of the header record: after the line breaks it spans, counting from the start of `text`. */
@@ -121,7 +166,22 @@ function headerEndIn(text: string, consumed: number, breaks: number): number {
 }
 
 /** The header and the bytes before the cursor's offset are as they were: the file was only appended to. */
-async function stillHolds(fh: FileHandle, c: TableCursor): Promise<boolean> {
+/** What tailTable reads from: the file, or its bytes already in memory. */
+interface ByteSource {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+function memorySource(bytes: Buffer): ByteSource {
+  return {
+    read: async (buffer, offset, length, position) => ({
+      bytesRead: position >= bytes.length ? 0 : bytes.copy(buffer, offset, position, Math.min(bytes.length, position + length)),
+    }),
+    close: async () => undefined,
+  };
+}
+
+async function stillHolds(fh: ByteSource, c: TableCursor): Promise<boolean> {
   if (c.headerEnd > 0) {
     const head = Buffer.allocUnsafe(c.headerEnd);
     const { bytesRead } = await fh.read(head, 0, c.headerEnd, 0);
@@ -130,7 +190,7 @@ async function stillHolds(fh: FileHandle, c: TableCursor): Promise<boolean> {
   return (await hashBefore(fh, c.offset)) === c.tailCheck;
 }
 
-async function hashBefore(fh: FileHandle, offset: number): Promise<number> {
+async function hashBefore(fh: ByteSource, offset: number): Promise<number> {
   const n = Math.min(CHECK_BYTES, offset);
   if (n === 0) return 0;
   const buf = Buffer.allocUnsafe(n);
