@@ -94,4 +94,20 @@ export class DvcliveMetricFile implements TableSink {
       this.series.push(step, timestamp, value);
     }
   }
+
+  /** The common row, read straight from the bytes (tailTable's fast path): the same point `rows` would keep. */
+  numericRow(values: Float64Array, present: Uint8Array): boolean {
+    const cols = this.columns;
+    if (!cols) return true; // no usable header: `rows` keeps nothing either
+    // A cell missing, or too big for a double: `rows` says what is wrong.
+    if (present[cols.step] === 0 || !Number.isFinite(values[cols.step]) || present[cols.value] === 0) return false;
+    let timestamp = NaN;
+    if (cols.timestamp !== -1) {
+      if (present[cols.timestamp] === 0 || !Number.isFinite(values[cols.timestamp])) return false;
+      timestamp = values[cols.timestamp];
+      if (this.firstTimestamp === undefined || timestamp < this.firstTimestamp) this.firstTimestamp = timestamp;
+    }
+    this.series.push(values[cols.step], timestamp, values[cols.value]);
+    return true;
+  }
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DvcliveMetricFile } from '../../../src/core/dvclive/dvcliveMetricFile';
 import { MetricsCsv } from '../../../src/core/lightning/metricsCsv';
 import { scanNumericRows, type NumericRowSink } from '../../../src/core/text/numericRows';
 import { tailTable, type TableCursor, type TableSink } from '../../../src/core/text/tailedTable';
@@ -21,7 +22,7 @@ function generalOnly(m: MetricsCsv): TableSink {
   return { restart: () => m.restart(), header: (c, l) => m.header(c, l), rows: (r) => m.rows(r) };
 }
 
-describe('Lightning metrics.csv: the numeric fast path reads what the general path reads', () => {
+describe('Log tables (Lightning metrics.csv, dvclive .tsv): the numeric fast path reads what the general path reads', () => {
   let dir: string;
   let file: string;
   beforeEach(async () => {
@@ -100,6 +101,31 @@ describe('Lightning metrics.csv: the numeric fast path reads what the general pa
     }
     const whole = await both();
     assert.deepEqual(contents(fast), contents(whole.general));
+  });
+
+  it('for dvclive\'s .tsv histories too: timestamps, steps, values, odd cells and a broken header', async () => {
+    const tsv = path.join(dir, 'loss.tsv');
+    const read = async (text: string) => {
+      await writeFile(tsv, text);
+      const st = await stat(tsv);
+      const fast = new DvcliveMetricFile(tsv);
+      const general = new DvcliveMetricFile(tsv);
+      const a = await tailTable(tsv, '\t', undefined, st, fast);
+      const b = await tailTable(tsv, '\t', undefined, st, { restart: () => general.restart(), header: (c, l) => general.header(c, l), rows: (r) => general.rows(r) });
+      const of = (m: DvcliveMetricFile) => ({
+        points: m.series.points(0).map((p) => [p.step, p.timestamp, p.value]),
+        first: m.firstTimestamp,
+        problems: m.problems.list().map((p) => `${p.line}: ${p.message}`),
+      });
+      assert.deepEqual(of(fast), of(general));
+      assert.deepEqual(a, b);
+      return of(fast);
+    };
+    const rows = ODD_CELLS.flatMap((cell, i) => [`${1_700_000_000_000 + i}\t${i}\t${cell}`, `${cell}\t${100 + i}\t0.5`, `17\t${cell}\t0.25`, `\t${i}\t`]);
+    const got = await read(['timestamp\tstep\tloss', ...rows, '9\t9'].join('\n') + '\n');
+    assert.ok(got.points.length > ODD_CELLS.length && got.problems.length > 0);
+    await read(['step\tloss', '0\t0.5', '1\tnan', '2\t'].join('\n') + '\n');
+    assert.equal((await read('oops\n1\t2\n')).points.length, 0, 'a header without step: nothing read');
   });
 
   it('hands a row back to the general path when the sink refuses it', () => {
