@@ -70,6 +70,18 @@ describe('MetricReadPool (metric files parsed on worker threads)', () => {
     await inline.close();
   });
 
+  it('reads on the calling thread after a worker failed (a broken worker script)', async () => {
+    const broken = path.join(dir, 'broken-worker.js');
+    await writeFile(broken, 'throw new Error("this worker cannot start");');
+    const failing = new MetricReadPool({ workerPath: broken, threads: 1 });
+    const file = path.join(dir, 'm');
+    await writeFile(file, '5 0.25 3\n6 0.5 4\n');
+    const first = await Promise.all([failing.read(file), failing.read(file), failing.read(file)]);
+    for (const series of first) assert.deepEqual(columns(series).values, [0.25, 0.5], 'the worker\'s reads and the queued one, read on this thread');
+    assert.deepEqual(columns(await failing.read(file)).steps, [3, 4], 'later reads too');
+    await failing.close();
+  });
+
   it('fails the reads still queued when closed', async () => {
     const file = path.join(dir, 'm');
     await writeFile(file, '1 0.5 0\n'.repeat(100_000));

@@ -20,9 +20,14 @@ interface Pending {
   reject(e: unknown): void;
 }
 
+interface Job {
+  request: MetricReadRequest;
+  pending: Pending;
+}
+
 interface PoolWorker {
   worker: Worker;
-  inFlight: Map<number, Pending>;
+  inFlight: Map<number, Job>;
 }
 
 /** Files queued per worker, so it never waits for its next message. */
@@ -35,12 +40,13 @@ const PER_WORKER = 2;
  */
 export class MetricReadPool {
   private readonly workers: PoolWorker[] = [];
-  private readonly queue: { request: MetricReadRequest; pending: Pending }[] = [];
+  private readonly queue: Job[] = [];
   private readonly workerPath: string;
   private readonly threads: number;
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private workersFailed = false;
 
   constructor(private readonly opts: MetricReadPoolOptions = {}) {
     this.workerPath = opts.workerPath ?? path.join(__dirname, 'metricReadWorker.js');
@@ -55,7 +61,7 @@ export class MetricReadPool {
   /** The whole file's points. Errors are the read's own (an ENOENT keeps its code). */
   read(file: string, signal?: AbortSignal): Promise<MetricSeries> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.closed || !this.usesWorkers) return tailMetricFile(file, undefined, { signal }).then((r) => r.series);
+    if (this.closed || this.workersFailed || !this.usesWorkers) return tailMetricFile(file, undefined, { signal }).then((r) => r.series);
     return new Promise<MetricSeries>((resolve, reject) => {
       // An aborted read is only dropped here: the worker finishes the file (a few ms) and its answer is ignored.
       const onAbort = () => reject(signal?.reason ?? new Error('aborted'));
@@ -74,19 +80,23 @@ export class MetricReadPool {
     this.closed = true;
     clearTimeout(this.idleTimer);
     const workers = this.workers.splice(0);
-    for (const w of workers) for (const p of w.inFlight.values()) p.reject(new Error('The metric read pool was closed.'));
+    for (const w of workers) for (const job of w.inFlight.values()) job.pending.reject(new Error('The metric read pool was closed.'));
     for (const { pending } of this.queue.splice(0)) pending.reject(new Error('The metric read pool was closed.'));
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
 
   private pump(): void {
     clearTimeout(this.idleTimer);
+    if (this.workersFailed) {
+      for (const job of this.queue.splice(0)) readHere(job);
+      return;
+    }
     while (this.queue.length > 0) {
       const worker = this.freeWorker();
       if (!worker) break;
       const job = this.queue.shift();
       if (!job) break;
-      worker.inFlight.set(job.request.id, job.pending);
+      worker.inFlight.set(job.request.id, job);
       worker.worker.postMessage(job.request);
     }
     if (this.queue.length === 0 && this.workers.every((w) => w.inFlight.size === 0)) {
@@ -108,7 +118,7 @@ export class MetricReadPool {
     worker.unref();
     const entry: PoolWorker = { worker, inFlight: new Map() };
     worker.on('message', (reply: MetricReadResponse) => {
-      const pending = entry.inFlight.get(reply.id);
+      const pending = entry.inFlight.get(reply.id)?.pending;
       if (!pending) return;
       entry.inFlight.delete(reply.id);
       if (reply.ok) {
@@ -118,17 +128,21 @@ export class MetricReadPool {
       }
       this.pump();
     });
-    const fail = (e: unknown) => {
-      // A worker that died takes its reads with it; the others go on, and a new one starts if needed.
+    // A worker that failed (a broken script, out of memory) would fail again: its reads, and every later one, are
+    // read on the calling thread instead. The file is not to blame, so no read fails for it.
+    const fail = () => {
+      this.workersFailed = true;
       const index = this.workers.indexOf(entry);
       if (index >= 0) this.workers.splice(index, 1);
-      for (const p of entry.inFlight.values()) p.reject(e instanceof Error ? e : new Error(`metric read worker exited (${String(e)})`));
+      const jobs = [...entry.inFlight.values()];
       entry.inFlight.clear();
-      if (!this.closed) this.pump();
+      if (this.closed) return;
+      for (const job of jobs) readHere(job);
+      this.pump();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (entry.inFlight.size > 0) fail(new Error(`metric read worker exited with code ${code}`));
+    worker.on('exit', () => {
+      if (entry.inFlight.size > 0) fail();
     });
     this.workers.push(entry);
     return entry;
@@ -139,4 +153,8 @@ export class MetricReadPool {
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
+}
+
+function readHere(job: Job): void {
+  tailMetricFile(job.request.file, undefined).then((r) => job.pending.resolve(r.series), job.pending.reject);
 }
