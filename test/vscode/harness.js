@@ -169,10 +169,12 @@ async function startCodeServer({ workspace, port = 0, vsix, extraArgs = [], env 
         clearTimeout(timer);
       }
       if (!process.env.KEEP_TMP) {
-        fs.rmSync(profile.tmp, { recursive: true, force: true });
-        // code-server's helper processes may still flush logs into user-data for a moment after it exits.
+        // code-server's helper processes (an extension host after a window reload) may still write into user-data
+        // for a moment after it exits: retry while they do, and once more after they are surely gone.
+        const remove = () => fs.rmSync(profile.tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+        remove();
         await new Promise((r) => setTimeout(r, 1000));
-        fs.rmSync(profile.tmp, { recursive: true, force: true });
+        remove();
       }
     },
   };

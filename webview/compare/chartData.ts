@@ -89,10 +89,15 @@ export function formatXLong(x: number, axis: XAxisKind): string {
 
 /** Elapsed time: seconds with decimals under 10 s of span, then s, m s, h m, d h. */
 export function formatElapsed(ms: number, span: number): string {
-  const sign = ms < 0 ? '-' : '';
   const abs = Math.abs(ms);
-  if (span < 10_000 && abs < 60_000) return `${sign}${(abs / 1000).toFixed(abs < 1000 ? 2 : 1)}s`;
+  if (span < 10_000 && abs < 60_000) {
+    // One precision along an axis: hundredths when it spans under 2 s, tenths above.
+    const text = (abs / 1000).toFixed(span < 2000 ? 2 : 1);
+    // A tick a hair below zero is not "-0.00s".
+    return `${ms < 0 && Number(text) !== 0 ? '-' : ''}${text}s`;
+  }
   const s = Math.round(abs / 1000);
+  const sign = ms < 0 && s !== 0 ? '-' : '';
   const d = Math.floor(s / 86_400);
   const h = Math.floor((s % 86_400) / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -104,3 +109,28 @@ export function formatElapsed(ms: number, span: number): string {
 }
 
 export const X_AXIS_LABELS: Record<XAxisKind, string> = { step: 'Step', wallTime: 'Wall time', relativeTime: 'Relative time' };
+
+/**
+ * The x axis' ticks without a last one crowding the one before it. With `bounds: 'data'`, chart.js always puts a
+ * tick at the data's end: 0.20s then 0.21s overlap. A last gap under half the others drops that end tick.
+ */
+export function withoutCrowdedEnd<T extends { value: number }>(ticks: T[]): T[] {
+  const n = ticks.length;
+  if (n < 3) return ticks;
+  const spacing = ticks[n - 2].value - ticks[n - 3].value;
+  const last = ticks[n - 1].value - ticks[n - 2].value;
+  return spacing > 0 && last < spacing / 2 ? ticks.slice(0, n - 1) : ticks;
+}
+
+/**
+ * The x range to show when the data has no extent (every point at one x, e.g. a metric logged once): that x in
+ * the middle of one step, or one second, either side. Null without points.
+ */
+export function rangeAroundSingleX(lines: Iterable<readonly XY[]>, axis: XAxisKind): [number, number] | null {
+  for (const points of lines) {
+    if (points.length === 0) continue;
+    const pad = axis === 'step' ? 1 : 1000;
+    return [points[0].x - pad, points[0].x + pad];
+  }
+  return null;
+}

@@ -5,7 +5,7 @@ import {
   type ChartDataset, type Scale, type TooltipItem,
 } from 'chart.js';
 import type { BandWire, MetricChartWire, SeriesAppendWire, XAxisKind } from '../../src/protocol/compare';
-import { appendPoints, formatValue, formatX, formatXLong, positivePoints, wirePoints, type XY } from './chartData';
+import { appendPoints, formatValue, formatX, formatXLong, positivePoints, rangeAroundSingleX, wirePoints, withoutCrowdedEnd, type XY } from './chartData';
 import { bandDatasets, inTooltip, runDatasets, type BandLines, type DatasetSpec, type RunLine } from './chartDatasets';
 import { h, toolbarButton } from './dom';
 import type { Theme } from './theme';
@@ -168,7 +168,7 @@ export class MetricChart {
     const axis = this.ctx.xAxis();
     const smoothing = this.ctx.smoothing();
     const font = { family: t.fontFamily, size: Math.max(10, t.fontSize - 2) };
-    const xRange = this.range ?? this.extent;
+    const xRange = this.range ?? this.extent ?? rangeAroundSingleX(this.lines.values(), axis);
     return {
       parsing: false as const, normalized: true, animation: false as const, responsive: true, maintainAspectRatio: false,
       spanGaps: false, indexAxis: 'x' as const,
@@ -178,6 +178,9 @@ export class MetricChart {
       scales: {
         x: {
           type: 'linear' as const, bounds: 'data' as const, min: xRange?.[0], max: xRange?.[1],
+          afterBuildTicks: (scale: Scale) => {
+            scale.ticks = withoutCrowdedEnd(scale.ticks);
+          },
           ticks: {
             // Steps are whole numbers: no "0.5" ticks when every run logged at the same step.
             color: t.muted, font, maxRotation: 0, autoSkipPadding: 16, includeBounds: false, precision: axis === 'step' ? 0 : undefined,

@@ -1,7 +1,9 @@
 // Pure logic of the Compare webview (no DOM): view state, chart data, zoom maths, table rows, colours.
 import assert from 'node:assert/strict';
 import { defaultViewState, type TableRowWire } from '../../../src/protocol/compare';
-import { appendPoints, formatElapsed, formatValue, formatX, positivePoints, smoothedPoints, wirePoints } from '../../../webview/compare/chartData';
+import {
+  appendPoints, formatElapsed, formatValue, formatX, positivePoints, rangeAroundSingleX, smoothedPoints, wirePoints, withoutCrowdedEnd,
+} from '../../../webview/compare/chartData';
 import { bandDatasets, FADED_ALPHA, FAINT_RAW_ALPHA, HIGHLIGHT_WIDTH, inTooltip, runDatasets } from '../../../webview/compare/chartDatasets';
 import { parseColor, runDash, withAlpha } from '../../../webview/compare/colors';
 import { axisTicks, axisXs, lineSegments, valueY } from '../../../webview/compare/parallelLayout';
@@ -79,6 +81,23 @@ describe('Compare webview: chart data', () => {
     assert.equal(formatElapsed(7_500_000, 9_000_000), '2h 05m');
     assert.equal(formatElapsed(1500, 5000), '1.5s');
     assert.match(formatX(Date.UTC(2024, 0, 2, 3, 4, 5), 'wallTime', 2 * 86_400_000), /^2024-01-0\d \d\d:\d\d$/);
+    assert.equal(formatElapsed(-0.4, 5), '0.00s', 'a tick a hair below zero is no "-0.00s"');
+    assert.equal(formatElapsed(-250, 1000), '-0.25s');
+    assert.deepEqual([-1000, -600, 200, 1000].map((x) => formatElapsed(x, 2000)), ['-1.0s', '-0.6s', '0.2s', '1.0s'], 'one precision along the axis');
+    assert.equal(formatElapsed(-200, 600_000), '0s');
+  });
+
+  it('drops the data-end tick that crowds the one before it, and only that one', () => {
+    const ticks = (...values: number[]) => values.map((value) => ({ value }));
+    assert.deepEqual(withoutCrowdedEnd(ticks(0, 0.05, 0.1, 0.15, 0.2, 0.21)).map((t) => t.value), [0, 0.05, 0.1, 0.15, 0.2]);
+    assert.deepEqual(withoutCrowdedEnd(ticks(0, 10, 20, 30, 40, 50, 59)).map((t) => t.value), [0, 10, 20, 30, 40, 50, 59], 'a gap of 9 in 10 stays');
+    assert.deepEqual(withoutCrowdedEnd(ticks(0, 1)).map((t) => t.value), [0, 1]);
+  });
+
+  it('centres a metric logged at one x only: a step, or a second, either side', () => {
+    assert.deepEqual(rangeAroundSingleX([[], [{ x: 0, y: 0.87 }]], 'step'), [-1, 1]);
+    assert.deepEqual(rangeAroundSingleX([[{ x: 5000, y: 1 }]], 'relativeTime'), [4000, 6000]);
+    assert.equal(rangeAroundSingleX([[]], 'wallTime'), null);
   });
 });
 
