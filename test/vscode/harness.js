@@ -124,7 +124,8 @@ async function startCodeServer({ workspace, port = 0, vsix, extraArgs = [], env 
   assertCodeServerInstalled();
   const profile = makeProfile();
   Object.assign(profile.env, env);
-  const installOutput = vsix ? installVsix(profile, vsix) : '';
+  // One .vsix, or several (a benchmark installs a second, tiny extension beside ours).
+  const installOutput = [vsix].flat().filter(Boolean).map((v) => installVsix(profile, v)).join('');
   const freePort = await findFreePort(port);
   const t0 = Date.now();
   const args = [...profile.dirArgs, '--bind-addr', `127.0.0.1:${freePort}`, '--auth', 'none', '--disable-telemetry',

@@ -110,7 +110,9 @@ function pickMany<T extends vscode.QuickPickItem>(items: T[], opts: { title: str
     const subscriptions = [
       pick.onDidChangeSelection((selected) => opts.onSelection(selected)),
       pick.onDidAccept(() => {
+        // Answered at once, not when the pick has hidden: the panel opens one round trip to the workbench sooner.
         result = [...pick.selectedItems];
+        resolve(result);
         pick.hide();
       }),
       pick.onDidHide(() => {

@@ -9,7 +9,7 @@ import type { MetricReadRequest, MetricReadResponse } from './metricReadProtocol
 export interface MetricReadPoolOptions {
   /** The worker script; default `metricReadWorker.js` beside this file (dist/ in the bundle, out/ under tsc). */
   workerPath?: string;
-  /** Worker threads; default the machine's parallelism, at most 4. */
+  /** Worker threads; default one core fewer than the machine has (the UI keeps one), at least 1, at most 4. */
   threads?: number;
   /** Workers exit after this long without work. */
   idleMs?: number;
@@ -50,7 +50,7 @@ export class MetricReadPool {
 
   constructor(private readonly opts: MetricReadPoolOptions = {}) {
     this.workerPath = opts.workerPath ?? path.join(__dirname, 'metricReadWorker.js');
-    this.threads = Math.max(1, opts.threads ?? Math.min(4, os.availableParallelism()));
+    this.threads = Math.max(1, opts.threads ?? Math.min(4, os.availableParallelism() - 1));
   }
 
   /** Whether files are read on worker threads (the worker script was found). */
