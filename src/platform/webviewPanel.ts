@@ -20,3 +20,12 @@ export function panelAssets(extensionUri: vscode.Uri, name: string): WebviewPage
     codicons: file('dist', 'codicons', 'codicon-inline.css'),
   };
 }
+
+/** What any panel's page may report about itself. */
+export type PageProblem = { type: 'cspViolation'; blockedUri: string; directive: string } | { type: 'error'; message: string };
+
+/** A page's script error or Content Security Policy refusal, in the output channel under the panel's name. */
+export function logPageProblem(log: vscode.LogOutputChannel, panel: string, problem: PageProblem): void {
+  if (problem.type === 'cspViolation') log.warn(`${panel}: Content Security Policy blocked ${problem.blockedUri || 'an inline resource'} (${problem.directive})`);
+  else log.error(`${panel}: ${problem.message}`);
+}

@@ -5,7 +5,7 @@ import {
   type CompareRunRef, type CompareViewState, type ExportKind, type FromWebview, type MetricChartWire, type TableWire, type ToWebview,
 } from '../../protocol/compare';
 import { webviewPage } from '../../platform/webviewHtml';
-import { panelAssets, panelWebviewOptions } from '../../platform/webviewPanel';
+import { logPageProblem, panelAssets, panelWebviewOptions } from '../../platform/webviewPanel';
 import { CompareSession, type CompareSessionDeps } from './compareSession';
 import { displayPath, safeFileName, writeExport, type SaveTarget } from './exportFile';
 import type { HistoryCache } from './historyCache';
@@ -269,10 +269,8 @@ export class ComparePanel implements vscode.Disposable {
         this.deps.log.info(`Compare: first chart (${m.metric}, ${m.points} points) painted ${m.paintedAt - this.openedAt} ms after the panel opened (${Math.round(m.sinceScriptStartMs)} ms after its script started)`);
         break;
       case 'cspViolation':
-        this.deps.log.warn(`Compare panel: Content Security Policy blocked ${m.blockedUri || 'an inline resource'} (${m.directive})`);
-        break;
       case 'error':
-        this.deps.log.error(`Compare panel: ${m.message}`);
+        logPageProblem(this.deps.log, 'Compare panel', m);
         break;
       default:
         assertNever(m);

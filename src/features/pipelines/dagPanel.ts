@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { webviewPage } from '../../platform/webviewHtml';
-import { panelAssets, panelWebviewOptions } from '../../platform/webviewPanel';
+import { logPageProblem, panelAssets, panelWebviewOptions } from '../../platform/webviewPanel';
 import { DAG_VIEW_TYPE, parseFromWebview, type FromWebview, type ToWebview } from '../../protocol/dag';
 import { buildDagGraph } from './dagGraph';
 import type { PipelineWorkspace, RepoPipelines } from './pipelineWorkspace';
@@ -147,10 +147,8 @@ export class DagPanel implements vscode.Disposable {
         this.rendered = { nodes: m.nodes, edges: m.edges };
         break;
       case 'cspViolation':
-        this.deps.log.warn(`DAG panel: Content Security Policy blocked ${m.blockedUri || 'an inline resource'} (${m.directive})`);
-        break;
       case 'error':
-        this.deps.log.error(`DAG panel: ${m.message}`);
+        logPageProblem(this.deps.log, 'DAG panel', m);
         break;
       default:
         assertNever(m);
